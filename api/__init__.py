@@ -1,0 +1,1 @@
+"""The dashboard API: a Falcon app over the runner's dashboard models."""

@@ -1,0 +1,151 @@
+"""The dashboard: running the mart models for one (mode, as_of) and stitching the response.
+
+The models compute every number; this module only puts their rows into the spec's
+shape (section 3), in the spec's key order, with JSON types fixed (counts are ints,
+rates and money floats). ``DashboardService`` is used by the Falcon resource and by
+``runner dashboard``, so both return the same body.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from runner.compile import CompiledProject
+from runner.errors import ProjectError
+from runner.ops import Workspace
+from runner.params import parse_timestamp
+from runner.run import query_models
+
+MODES = ("total", "unique")
+MARTS = (
+    "sales_summary",
+    "top_products",
+    "top_viewed_products",
+    "sales_by_day",
+    "events_timeline",
+    "abandonment",
+    "event_counts",
+    "checkout_funnel",
+    "error_counts",
+    "product_performance",
+    "errors_timeline",
+    "session_stats",
+    "retention_metrics",
+    "traffic_sources",
+    "whatsapp",
+    "whatsapp_sessions_list",
+)
+FUNNEL = ("product_view", "add_to_cart", "begin_checkout", "purchase")
+TIMELINE = FUNNEL + ("checkout_started", "payment_info_entered", "order_completed")
+ERRORS = ("payment_error", "checkout_error", "payment_confirmation_error")
+ERRORS_TIMELINE = ERRORS + ("address_error",)
+
+
+class DashboardService:
+    """Compiles the project once per mode and runs the marts for each request."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self._compiled: dict[str, CompiledProject] = {}
+        self._lock = threading.Lock()
+
+    def compiled(self, mode: str) -> CompiledProject:
+        with self._lock:
+            if mode not in self._compiled:
+                self._compiled[mode] = self.workspace.compile({"mode": mode}, bind=True)
+            return self._compiled[mode]
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._compiled.clear()
+
+    def compute(self, mode: str = "total", as_of: str | None = None) -> dict[str, Any]:
+        """The endpoint's body for ``mode`` at ``as_of`` (ISO-8601, default now)."""
+        if mode not in MODES:
+            raise ProjectError("invalid value for param 'mode': must be one of total, unique")
+        instant = parse_timestamp(as_of if as_of is not None else "now", "as_of")
+        compiled = self.compiled(mode)
+        adapter = self.workspace.adapter
+        with adapter.connection() as conn:
+            rows = query_models(adapter, conn, compiled, MARTS, params={"as_of": instant})
+        return stitch(rows, mode)
+
+
+def _ints(row: dict[str, Any], keys: tuple[str, ...]) -> dict[str, int]:
+    return {k: int(row[k]) for k in keys}
+
+
+def _day_rows(rows: list[dict], keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    return [{"date": str(r["date"]), **_ints(r, keys)} for r in rows]
+
+
+def _product(row: dict[str, Any], mode: str) -> dict[str, Any]:
+    item = {
+        "slug": row["slug"],
+        "name": row["name"],
+        "views": int(row["views"]),
+        "add_to_cart": int(row["add_to_cart"]),
+        "purchases": int(row["purchases"]),
+    }
+    if mode == "unique":
+        item["purchases_units"] = int(row["purchases_units"])
+    item["conversion_rate"] = float(row["conversion_rate"])
+    return item
+
+
+def stitch(rows: dict[str, list[dict[str, Any]]], mode: str) -> dict[str, Any]:
+    """Model rows -> the response, keys in the order of spec section 3."""
+    sales = rows["sales_summary"][0]
+    counts = rows["event_counts"][0]
+    funnel = rows["checkout_funnel"][0]
+    sessions = rows["session_stats"][0]
+    retention = rows["retention_metrics"][0]
+    whatsapp = rows["whatsapp"][0]
+    return {
+        "mode": mode,
+        "total_sales": int(sales["total_sales"]),
+        "total_revenue": float(sales["total_revenue"]),
+        "average_order_value": float(sales["average_order_value"]),
+        "top_products": [
+            {"slug": r["slug"], "count": int(r["count"])} for r in rows["top_products"]
+        ],
+        "top_viewed_products": [
+            {"slug": r["slug"], "count": int(r["count"])} for r in rows["top_viewed_products"]
+        ],
+        "sales_by_day": [
+            {"date": str(r["date"]), "count": int(r["count"])} for r in rows["sales_by_day"]
+        ],
+        "events_timeline": _day_rows(rows["events_timeline"], TIMELINE),
+        "abandonment_rate": float(rows["abandonment"][0]["abandonment_rate"]),
+        "event_counts": _ints(counts, FUNNEL),
+        "conversion_rates": {
+            k: float(counts[k])
+            for k in ("visit_to_cart", "cart_to_checkout", "checkout_to_purchase")
+        },
+        "checkout_started_count": int(funnel["checkout_started_count"]),
+        "payment_info_entered_count": int(funnel["payment_info_entered_count"]),
+        "order_completed_count": int(funnel["order_completed_count"]),
+        "conversion_checkout_to_payment": float(funnel["conversion_checkout_to_payment"]),
+        "conversion_payment_to_order": float(funnel["conversion_payment_to_order"]),
+        "error_counts": _ints(rows["error_counts"][0], ERRORS),
+        "product_performance": [_product(r, mode) for r in rows["product_performance"]],
+        "errors_timeline": _day_rows(rows["errors_timeline"], ERRORS_TIMELINE),
+        "session_stats": {
+            "unique_sessions": int(sessions["unique_sessions"]),
+            "avg_events_per_session": float(sessions["avg_events_per_session"]),
+            "sessions_with_purchase": int(sessions["sessions_with_purchase"]),
+        },
+        "retention_metrics": {
+            "repurchase_rate": float(retention["repurchase_rate"]),
+            "recurrent_customers": int(retention["recurrent_customers"]),
+            "total_unique_buyers": int(retention["total_unique_buyers"]),
+            "period_days": int(retention["period_days"]),
+        },
+        "traffic_sources": [
+            {"source": r["source"], "sessions": int(r["sessions"])} for r in rows["traffic_sources"]
+        ],
+        "whatsapp_sessions": int(whatsapp["whatsapp_sessions"]),
+        "whatsapp_purchases": int(whatsapp["whatsapp_purchases"]),
+        "whatsapp_sessions_list": [r["session_id"] for r in rows["whatsapp_sessions_list"]],
+    }

@@ -1,0 +1,18 @@
+{#- checkout_started_count, payment_info_entered_count, order_completed_count (events in W)
+    and the two conversions between them -#}
+WITH counts AS (
+    SELECT
+        COUNT(CASE WHEN event_type = 'checkout_started' THEN 1 END) AS checkout_started_count,
+        COUNT(CASE WHEN event_type = 'payment_info_entered' THEN 1 END) AS payment_info_entered_count,
+        COUNT(CASE WHEN event_type = 'order_completed' THEN 1 END) AS order_completed_count
+    FROM {{ ref('stg_events') }}
+    WHERE in_window = 1
+      AND event_type IN ('checkout_started', 'payment_info_entered', 'order_completed')
+)
+SELECT
+    checkout_started_count,
+    payment_info_entered_count,
+    order_completed_count,
+    {{ pct('payment_info_entered_count', 'checkout_started_count') }} AS conversion_checkout_to_payment,
+    {{ pct('order_completed_count', 'payment_info_entered_count') }} AS conversion_payment_to_order
+FROM counts

@@ -1,0 +1,158 @@
+"""The adapter interface: everything the runner needs from an engine, and nothing more.
+
+Engine knowledge lives here and in dispatched macros only. Each adapter converts its
+driver's errors to ``DatabaseError`` in one place, ``errors()``.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def quote(name: str) -> str:
+    """Identifiers come from file names and project.yml; refuse anything that needs quoting."""
+    if not IDENTIFIER.match(name):
+        raise ValueError(f"not a plain SQL identifier: {name!r}")
+    return name
+
+
+class Adapter(ABC):
+    DIALECT: str = ""
+    #: True when the engine can run two connections' temp relations side by side
+    SUPPORTS_TEMP = True
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    @abstractmethod
+    def connection(self) -> AbstractContextManager[Any]:
+        """A connection in autocommit mode; closed or returned to the pool on exit."""
+
+    @abstractmethod
+    def errors(self) -> AbstractContextManager[None]:
+        """Convert driver errors raised inside the block into DatabaseError."""
+
+    @abstractmethod
+    def bind(self, sql: str, names: Sequence[str]) -> str:
+        """Rewrite ``:name`` placeholders into the driver's paramstyle."""
+
+    @abstractmethod
+    def relation_kind(self, conn: Any, name: str) -> str | None:
+        """'table', 'view' or None."""
+
+    @abstractmethod
+    def load_rows(self, conn: Any, table: str, columns: list[str], rows: list[list[Any]]) -> None:
+        """Bulk-load rows into an existing table."""
+
+    def describe(self) -> str:
+        """The URL without a password, for messages."""
+        return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", self.url)
+
+    def execute(self, conn: Any, sql: str, params: dict[str, Any] | None = None) -> None:
+        with _sql_line(sql), self.errors():
+            if params:
+                conn.execute(self.bind(sql, list(params)), params)
+            else:
+                conn.execute(sql)
+
+    def query(
+        self, conn: Any, sql: str, params: dict[str, Any] | None = None
+    ) -> tuple[list[str], list[tuple]]:
+        with _sql_line(sql), self.errors():
+            cur = (
+                conn.execute(self.bind(sql, list(params)), params) if params else conn.execute(sql)
+            )
+            columns = [d[0] for d in cur.description or ()]
+            return columns, list(cur.fetchall())
+
+    def transaction(self, conn: Any) -> Iterator[None]:
+        return _Transaction(self, conn)
+
+    @abstractmethod
+    def in_transaction(self, conn: Any) -> bool:
+        """Whether a transaction is open (a library may have committed ours)."""
+
+    def drop_relation(self, conn: Any, name: str) -> None:
+        kind = self.relation_kind(conn, name)
+        if kind:
+            self.execute(conn, f"DROP {kind.upper()} IF EXISTS {quote(name)}{self.DROP_SUFFIX}")
+
+    DROP_SUFFIX = ""
+
+    def materialize(
+        self, conn: Any, name: str, sql: str, kind: str, params: dict[str, Any] | None
+    ) -> int | None:
+        """Create ``name`` as a view or table from ``sql``, replacing it atomically.
+
+        Returns the row count for tables. The statement's first line is the CREATE,
+        the model's SQL starts on line 2 (error positions rely on it).
+        """
+        name = quote(name)
+        with self.transaction(conn):
+            self.drop_relation(conn, name)
+            self.execute(conn, f"CREATE {kind.upper()} {name} AS\n{sql}", params)
+        if kind == "view":
+            # SQLite binds views late; selecting nothing makes a bad view fail here, not later
+            self.query(conn, f"SELECT * FROM {name} LIMIT 0")
+            return None
+        return self.count(conn, name)
+
+    def create_temp(self, conn: Any, name: str, sql: str, params: dict[str, Any] | None) -> int:
+        """A temporary table private to this connection (shadows a same-named relation)."""
+        name = quote(name)
+        self.execute(conn, f"DROP TABLE IF EXISTS {self.TEMP_SCHEMA}.{name}")
+        self.execute(conn, f"CREATE TEMP TABLE {name} AS\n{sql}", params)
+        return self.count(conn, name)
+
+    def count(self, conn: Any, name: str) -> int:
+        return self.query(conn, f"SELECT COUNT(*) FROM {quote(name)}")[1][0][0]
+
+    TEMP_SCHEMA = "temp"
+    TYPE_NAMES = {"integer": "INTEGER", "real": "REAL", "text": "TEXT"}
+
+    def create_index(self, conn: Any, table: str, columns: Sequence[str]) -> None:
+        cols = [quote(c) for c in columns]
+        index = quote(f"ix_{table}_{'_'.join(cols)}")
+        self.execute(
+            conn, f"CREATE INDEX IF NOT EXISTS {index} ON {quote(table)} ({', '.join(cols)})"
+        )
+
+
+class _Transaction:
+    def __init__(self, adapter: Adapter, conn: Any) -> None:
+        self.adapter, self.conn = adapter, conn
+
+    def __enter__(self) -> None:
+        self.adapter.execute(self.conn, "BEGIN")
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        if not self.adapter.in_transaction(self.conn):
+            return False
+        try:
+            self.adapter.execute(self.conn, "ROLLBACK" if exc else "COMMIT")
+        except Exception:
+            if exc is None:
+                raise
+        return False
+
+
+class _sql_line:
+    """Give a DatabaseError with a character position the line of ``sql`` it points at."""
+
+    def __init__(self, sql: str) -> None:
+        self.sql = sql
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        position = getattr(exc, "position", None)
+        if position:
+            exc.sql_line = self.sql[: position - 1].count("\n") + 1
+        return False

@@ -1,0 +1,181 @@
+"""PostgreSQL through psycopg 3, with a psycopg_pool pool when the API asks for one.
+
+Every connection runs with ``TimeZone = 'UTC'`` (days are UTC calendar dates) and
+loads NUMERIC as float, so results leave the database as JSON-ready values identical
+to SQLite's. Placeholders are written ``:name`` in compiled SQL and rewritten here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from psycopg.types.numeric import FloatLoader
+
+from runner.adapters.base import Adapter, quote
+from runner.errors import DatabaseError
+
+
+class PostgresAdapter(Adapter):
+    DIALECT = "postgres"
+    DROP_SUFFIX = " CASCADE"
+    TEMP_SCHEMA = "pg_temp"
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        pool_size: int = 0,
+        pool_timeout: float = 5.0,
+        connect_timeout: int = 5,
+        statement_timeout_ms: int = 0,
+    ) -> None:
+        super().__init__(url)
+        self.connect_timeout = connect_timeout
+        self.statement_timeout_ms = statement_timeout_ms
+        self.pool_timeout = pool_timeout
+        self.pool = None
+        if pool_size:
+            from psycopg_pool import ConnectionPool
+
+            self.pool = ConnectionPool(
+                url,
+                min_size=1,
+                max_size=pool_size,
+                kwargs=self._connect_kwargs(),
+                configure=self._configure,
+                check=ConnectionPool.check_connection,
+                open=False,
+                reconnect_timeout=0,
+            )
+            self.pool.open(wait=False)
+
+    def _connect_kwargs(self) -> dict[str, Any]:
+        return {"autocommit": True, "connect_timeout": self.connect_timeout}
+
+    def _configure(self, conn: psycopg.Connection) -> None:
+        conn.adapters.register_loader("numeric", FloatLoader)
+        conn.execute("SET TimeZone TO 'UTC'")
+        if self.statement_timeout_ms:
+            conn.execute(f"SET statement_timeout = {int(self.statement_timeout_ms)}")
+
+    @contextmanager
+    def connection(self) -> Iterator[psycopg.Connection]:
+        if self.pool is not None:
+            with self.errors():
+                ctx = self.pool.connection(timeout=self.pool_timeout)
+                conn = ctx.__enter__()
+            try:
+                yield conn
+            except BaseException as exc:
+                ctx.__exit__(type(exc), exc, exc.__traceback__)
+                raise
+            else:
+                ctx.__exit__(None, None, None)
+            return
+        with self.errors():
+            conn = psycopg.connect(self.url, **self._connect_kwargs())
+            self._configure(conn)
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+
+    @contextmanager
+    def errors(self) -> Iterator[None]:
+        from psycopg_pool import PoolTimeout
+
+        try:
+            yield
+        except PoolTimeout as exc:
+            raise DatabaseError(
+                "PostgreSQL: no free connection in the pool", unavailable=True
+            ) from exc
+        except psycopg.OperationalError as exc:
+            raise DatabaseError(
+                f"PostgreSQL: {_first_line(exc)}", unavailable=_is_unavailable(exc)
+            ) from exc
+        except psycopg.Error as exc:
+            error = DatabaseError(f"PostgreSQL: {_first_line(exc)}")
+            position = getattr(getattr(exc, "diag", None), "statement_position", None)
+            error.position = int(position) if position else None
+            raise error from exc
+        except ValueError as exc:  # e.g. an unparseable URL (psycopg raises ProgrammingError too)
+            raise DatabaseError(f"PostgreSQL: {exc}", unavailable=True) from exc
+
+    def bind(self, sql: str, names: Sequence[str]) -> str:
+        """``:name`` (as rendered) or ``%(name)s`` (as sqlglot writes it) -> psycopg style."""
+        if not names:
+            return sql
+        sql = sql.replace("%", "%%")
+        for name in names:
+            sql = re.sub(r"(?<![:\w]):" + re.escape(name) + r"\b", f"%({name})s", sql)
+            sql = sql.replace(f"%%({name})s", f"%({name})s")
+        return sql
+
+    def in_transaction(self, conn: Any) -> bool:
+        return conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+
+    TYPE_NAMES = {"integer": "BIGINT", "real": "DOUBLE PRECISION", "text": "TEXT"}
+
+    def relation_kind(self, conn: Any, name: str) -> str | None:
+        rows = self.query(
+            conn,
+            "SELECT CASE c.relkind WHEN 'v' THEN 'view' ELSE 'table' END FROM pg_class c "
+            "WHERE c.oid = to_regclass(:n)",
+            {"n": name},
+        )[1]
+        return rows[0][0] if rows else None
+
+    def column_types(self, conn: Any, table: str) -> dict[str, str]:
+        rows = self.query(
+            conn,
+            "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
+            "WHERE attrelid = to_regclass(:t) AND attnum > 0 AND NOT attisdropped",
+            {"t": table},
+        )[1]
+        return dict(rows)
+
+    def load_rows(self, conn: Any, table: str, columns: list[str], rows: list[list[Any]]) -> None:
+        types = self.column_types(conn, table)
+        json_cols = [i for i, c in enumerate(columns) if types.get(c) in ("jsonb", "json")]
+        cols = ", ".join(quote(c) for c in columns)
+        with self.errors(), conn.cursor() as cur:
+            with cur.copy(f"COPY {quote(table)} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    for i in json_cols:
+                        row[i] = _json_or_null(row[i])
+                    copy.write_row(row)
+
+
+def _json_or_null(value: Any) -> Any:
+    """JSONB cannot hold invalid JSON; the spec treats it like NULL (quantity 1)."""
+    if value is None:
+        return None
+    try:
+        json.loads(value, parse_constant=_reject)
+    except (TypeError, ValueError):
+        return None
+    return value
+
+
+def _reject(token: str) -> None:
+    raise ValueError(f"{token} is not JSON")
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def _is_unavailable(exc: psycopg.OperationalError) -> bool:
+    sqlstate = getattr(exc, "sqlstate", None) or ""
+    # class 08 connection exception, 57 operator intervention (shutdown, timeout), 53 resources
+    return sqlstate == "" or sqlstate[:2] in ("08", "57", "53")

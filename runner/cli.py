@@ -1,0 +1,235 @@
+"""``runner``: the command line. A thin shell over runner.ops and api.
+
+Exit codes: 0 success; 1 a model (or test) failed; 2 the project or an argument is
+wrong (nothing ran); 3 the database is unreachable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import traceback
+from typing import Any
+
+from runner.errors import DatabaseError, RunnerError
+
+EXIT_FAILED, EXIT_USAGE, EXIT_UNAVAILABLE = 1, 2, 3
+
+
+def _common(parser: argparse.ArgumentParser, select: bool = False, vars: bool = False) -> None:
+    parser.add_argument(
+        "--project-dir", default=".", help="folder holding project.yml (default: .)"
+    )
+    parser.add_argument(
+        "--database",
+        help="database URL: sqlite:///path.db or postgresql://user@host:port/db "
+        "(default: $DATABASE_URL, then project.yml, then sqlite:///target/store.db)",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    if select:
+        parser.add_argument(
+            "--select",
+            "-s",
+            nargs="+",
+            metavar="SELECTOR",
+            help="models: NAME, +NAME (with ancestors), NAME+ (with descendants), tag:TAG",
+        )
+    if vars:
+        parser.add_argument(
+            "--vars", help='JSON object of vars and params, e.g. \'{"mode": "unique"}\''
+        )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="runner",
+        description="Render and run the project's SQL models on SQLite or PostgreSQL.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    p = sub.add_parser(
+        "seed",
+        help="load seeds/*.csv into tables (replacing them)",
+        description="Load seeds/*.csv into tables, replacing them; report rows per seed.",
+    )
+    _common(p)
+    p.add_argument("names", nargs="*", help="seed names (default: all)")
+    p = sub.add_parser(
+        "compile",
+        help="render models to target/compiled/",
+        description="Render the selected models and write target/compiled/<path>.sql.",
+    )
+    _common(p, select=True, vars=True)
+    p = sub.add_parser(
+        "run",
+        help="build models in dependency order",
+        description="Build the selected models in dependency order. With --vars the run "
+        "uses temporary tables in one connection, invisible to any other run.",
+    )
+    _common(p, select=True, vars=True)
+    p = sub.add_parser(
+        "ls",
+        help="list models in execution order",
+        description="List models in execution order: name, materialization, tags, parents.",
+    )
+    _common(p, select=True)
+    p = sub.add_parser(
+        "dashboard",
+        help="print the dashboard JSON the endpoint would return",
+        description="Compute the dashboard and print exactly the endpoint's JSON body.",
+    )
+    _common(p)
+    p.add_argument("--mode", default="total", help="total (default) or unique")
+    p.add_argument("--as-of", help="ISO-8601 instant (default: now, UTC)")
+    p = sub.add_parser(
+        "serve",
+        help="serve the API with gunicorn",
+        description="Serve the dashboard API with gunicorn. Needs JWT_SECRET.",
+    )
+    _common(p)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--threads", type=int, default=4)
+    p = sub.add_parser(
+        "token",
+        help="print a signed token for local use",
+        description="Print an HS256 access token signed with $JWT_SECRET.",
+    )
+    p.add_argument("--admin", action="store_true", help='add "is_admin": true')
+    p.add_argument("--expires", default="1h", help="lifetime: 30m, 1h, 7d (default 1h)")
+    p.add_argument("--user-id", default="1")
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
+    p = sub.add_parser(
+        "up",
+        help="the main job: seed, run, print the dashboard, serve",
+        description="Load the seeds into the database, build every model, print the "
+        "dashboard as of the fixtures' week, then serve the API with an admin token.",
+    )
+    _common(p)
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--no-serve", action="store_true", help="stop after printing the dashboard")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except RunnerError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"error: {exc.format()}", file=sys.stderr)
+        if isinstance(exc, DatabaseError) and exc.unavailable:
+            return EXIT_UNAVAILABLE
+        return EXIT_FAILED if isinstance(exc, DatabaseError) else EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _workspace(args, **options):
+    from runner.ops import Workspace
+
+    return Workspace.open(args.project_dir, args.database, **options)
+
+
+def cmd_seed(args) -> int:
+    from runner.ops import seed
+
+    ws = _workspace(args)
+    results = seed(
+        ws,
+        args.names,
+        lambda r: print(f"seed {r.name}: {r.rows} rows into {r.table} ({r.seconds:.2f}s)"),
+    )
+    print(f"Loaded {len(results)} seeds into {ws.adapter.describe()}")
+    return 0
+
+
+def cmd_compile(args) -> int:
+    from runner.ops import parse_vars, write_compiled
+
+    ws = _workspace(args)
+    compiled = ws.compile(parse_vars(args.vars), bind=False)
+    for path in write_compiled(compiled, args.select):
+        print(f"compiled {path.relative_to(ws.project.root)}")
+    return 0
+
+
+def cmd_run(args) -> int:
+    from runner.ops import parse_vars, run
+
+    ws = _workspace(args)
+    start = time.perf_counter()
+    results = run(ws, args.select, parse_vars(args.vars), _print_result)
+    counts = {s: sum(r.status == s for r in results) for s in ("OK", "ERROR", "SKIPPED")}
+    print(
+        f"Done in {time.perf_counter() - start:.2f}s: {counts['OK']} OK, {counts['ERROR']} ERROR, "
+        f"{counts['SKIPPED']} SKIPPED ({ws.dialect})"
+    )
+    return EXIT_FAILED if counts["ERROR"] or counts["SKIPPED"] else 0
+
+
+def _print_result(index: int, total: int, result) -> None:
+    rows = "-" if result.rows is None else str(result.rows)
+    print(
+        f"[{index}/{total}] {result.name} {result.materialized} {rows} {result.seconds:.2f}s {result.status}"
+    )
+    if result.error is not None:
+        for line in result.error.format().splitlines():
+            print(f"    {line}")
+
+
+def cmd_ls(args) -> int:
+    ws = _workspace(args)
+    compiled = ws.compile(bind=False)
+    rows = [("name", "materialized", "tags", "parents")]
+    for name in compiled.graph.select(args.select):
+        m = compiled.models[name]
+        rows.append((name, m.materialized, ",".join(m.tags) or "-", ",".join(m.refs) or "-"))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    for row in rows:
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
+    return 0
+
+
+def cmd_dashboard(args) -> int:
+    import json
+
+    from api.dashboard import DashboardService
+
+    service = DashboardService(_workspace(args))
+    body = service.compute(args.mode, args.as_of)
+    sys.stdout.buffer.write(json.dumps(body, ensure_ascii=False).encode("utf-8") + b"\n")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from api.serve import serve
+
+    return serve(args.project_dir, args.database, args.host, args.port, args.workers, args.threads)
+
+
+def cmd_token(args) -> int:
+    from api.auth import make_token, parse_duration
+
+    print(make_token(admin=args.admin, lifetime=parse_duration(args.expires), user_id=args.user_id))
+    return 0
+
+
+def cmd_up(args) -> int:
+    from api.serve import main_job
+
+    return main_job(args, _print_result)
+
+
+COMMANDS: dict[str, Any] = {
+    "seed": cmd_seed,
+    "compile": cmd_compile,
+    "run": cmd_run,
+    "ls": cmd_ls,
+    "dashboard": cmd_dashboard,
+    "serve": cmd_serve,
+    "token": cmd_token,
+    "up": cmd_up,
+}

@@ -1,0 +1,177 @@
+"""Compiling a project: render every model, build the DAG, check the SQL, inline ephemerals.
+
+A compiled project is immutable and depends only on the project files, the target
+dialect and the vars that reach SQL text; bound params (timestamps) are not part of
+it, so the API compiles once per ``mode`` and reuses the result for every request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlglot
+from sqlglot.errors import ParseError, TokenError
+from sqlglot.tokens import TokenType
+
+from runner.errors import CompileError
+from runner.graph import Graph
+from runner.lines import LineMap
+from runner.params import resolve_params
+from runner.project import Project
+from runner.render import RenderedModel, Renderer
+
+
+@dataclass(frozen=True)
+class CompiledModel:
+    name: str
+    path: str
+    materialized: str
+    tags: tuple[str, ...]
+    refs: tuple[str, ...]
+    sources: tuple[tuple[str, str], ...]
+    binds: tuple[str, ...]
+    rendered: str  # the model's own SQL, after Jinja
+    sql: str  # what is executed: transpiled if needed, ephemeral parents inlined as CTEs
+    template: str
+
+    def line_map(self) -> LineMap:
+        return LineMap(self.template, self.rendered)
+
+
+@dataclass(frozen=True)
+class CompiledProject:
+    project: Project
+    dialect: str
+    models: dict[str, CompiledModel]
+    graph: Graph
+    params: dict[str, str]
+
+    def bind_values(self, names: tuple[str, ...] | set[str]) -> dict[str, str]:
+        return {name: self.params[name] for name in names}
+
+
+def split_vars(project: Project, given: dict[str, Any] | None) -> tuple[dict, dict]:
+    """(plain vars, param values) from the project defaults and the run's --vars."""
+    given = dict(given or {})
+    params = {k: given.pop(k) for k in list(given) if k in project.params}
+    return {**project.vars, **given}, params
+
+
+def compile_project(
+    project: Project,
+    dialect: str,
+    vars: dict[str, Any] | None = None,
+    *,
+    bind: bool = True,
+    renderer: Renderer | None = None,
+) -> CompiledProject:
+    plain, given_params = split_vars(project, vars)
+    params = resolve_params(project.params, given_params)
+    renderer = renderer or Renderer(project, dialect)
+    rendered = renderer.render_all(plain, params, bind)
+    graph = Graph(
+        {name: m.refs for name, m in rendered.items()},
+        {name: m.tags for name, m in rendered.items()},
+        {name: m.path for name, m in rendered.items()},
+    )
+    models = {}
+    for name in graph.order:
+        model = rendered[name]
+        sql = _check_and_transpile(model, project.dialect, dialect)
+        ctes = _ephemeral_parents(name, rendered, graph)
+        models[name] = CompiledModel(
+            name=name,
+            path=model.path,
+            materialized=model.materialized,
+            tags=model.tags,
+            refs=model.refs,
+            sources=model.sources,
+            binds=tuple(sorted(set(model.binds).union(*(rendered[c].binds for c in ctes)))),
+            rendered=model.sql,
+            sql=_with_ctes(
+                sql, [(c, _sql_of(rendered[c], project.dialect, dialect)) for c in ctes], dialect
+            ),
+            template=model.template,
+        )
+    return CompiledProject(
+        project=project, dialect=dialect, models=models, graph=graph, params=params
+    )
+
+
+def _check_and_transpile(model: RenderedModel, source_dialect: str | None, target: str) -> str:
+    """Parse with sqlglot before any database sees the SQL; transpile when dialects differ."""
+    read = source_dialect or target
+    try:
+        statements = [s for s in sqlglot.parse(model.sql, read=read) if s is not None]
+    except (ParseError, TokenError) as exc:
+        raise _parse_error(model, exc) from None
+    if len(statements) != 1:
+        raise CompileError(
+            f"a model must be exactly one SELECT statement, found {len(statements)}",
+            model=model.name,
+            path=model.path,
+            line=1,
+        )
+    if not isinstance(statements[0], sqlglot.exp.Query):
+        raise CompileError(
+            f"a model must be a SELECT (or WITH ... SELECT), not {statements[0].key.upper()}",
+            model=model.name,
+            path=model.path,
+            line=1,
+        )
+    if source_dialect and source_dialect != target:
+        return statements[0].sql(dialect=target, pretty=True)
+    return model.sql
+
+
+def _sql_of(model: RenderedModel, source_dialect: str | None, target: str) -> str:
+    if source_dialect and source_dialect != target:
+        return sqlglot.transpile(model.sql, read=source_dialect, write=target, pretty=True)[0]
+    return model.sql
+
+
+def _parse_error(model: RenderedModel, exc: Exception) -> CompileError:
+    info = exc.errors[0] if isinstance(exc, ParseError) and exc.errors else {}
+    rendered_line = info.get("line") or 1
+    lines = LineMap(model.template, model.sql)
+    line = lines.template_line(rendered_line)
+    near = info.get("highlight")
+    message = info.get("description") or str(exc).splitlines()[0]
+    return CompileError(
+        f"SQL syntax error: {message}" + (f" near '{near}'" if near else ""),
+        model=model.name,
+        path=model.path,
+        line=line,
+        snippet=lines.text(line),
+        hint="the SQL after Jinja is in target/compiled/ (`runner compile`)",
+    )
+
+
+def _ephemeral_parents(name: str, rendered: dict[str, RenderedModel], graph: Graph) -> list[str]:
+    """Ephemeral models reachable from ``name`` through ephemeral models only, in DAG order."""
+    found: set[str] = set()
+    stack = [p for p in rendered[name].refs if rendered[p].materialized == "ephemeral"]
+    while stack:
+        parent = stack.pop()
+        if parent not in found:
+            found.add(parent)
+            stack.extend(
+                p for p in rendered[parent].refs if rendered[p].materialized == "ephemeral"
+            )
+    return [n for n in graph.order if n in found]
+
+
+def _with_ctes(sql: str, ctes: list[tuple[str, str]], dialect: str) -> str:
+    """Prepend CTEs to a query, merging with its own WITH clause if it has one."""
+    if not ctes:
+        return sql
+    block = ",\n".join(f"{name} AS (\n{body}\n)" for name, body in ctes)
+    tokens = sqlglot.Dialect.get_or_raise(dialect).tokenize(sql)
+    if tokens and tokens[0].token_type == TokenType.WITH:
+        head = sql[: tokens[0].end + 1]
+        rest = sql[tokens[0].end + 1 :]
+        if len(tokens) > 1 and tokens[1].token_type == TokenType.RECURSIVE:
+            head, rest = sql[: tokens[1].end + 1], sql[tokens[1].end + 1 :]
+        return f"{head} {block},{rest}"
+    return f"WITH {block}\n{sql}"

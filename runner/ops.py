@@ -1,0 +1,123 @@
+"""The runner as a library: what each CLI command does, without printing or exiting.
+
+The CLI is a thin shell over these functions; the API and the tests call them too.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from runner.adapters import adapter_for_url
+from runner.adapters.base import Adapter
+from runner.compile import CompiledProject, compile_project
+from runner.errors import ProjectError
+from runner.project import Project, load_project
+from runner.render import Renderer
+from runner.run import NodeResult, run_models
+from runner.seeds import SeedResult, load_seed
+
+
+@dataclass
+class Workspace:
+    """A loaded project and the adapter for its database."""
+
+    project: Project
+    adapter: Adapter
+
+    @classmethod
+    def open(
+        cls, project_dir: str | Path = ".", database: str | None = None, **options
+    ) -> Workspace:
+        project = load_project(project_dir)
+        url = project.resolve_database(database)
+        return cls(project, adapter_for_url(url, project.root, **options))
+
+    @property
+    def dialect(self) -> str:
+        return self.adapter.DIALECT
+
+    def compile(self, vars: dict[str, Any] | None = None, *, bind: bool = True) -> CompiledProject:
+        return compile_project(self.project, self.dialect, vars, bind=bind)
+
+
+def parse_vars(text: str | None) -> dict[str, Any]:
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise ProjectError(
+            f"--vars is not valid JSON: {exc}", hint='e.g. --vars \'{"mode": "unique"}\''
+        ) from None
+    if not isinstance(value, dict):
+        raise ProjectError("--vars must be a JSON object")
+    return value
+
+
+def seed(
+    ws: Workspace,
+    names: list[str] | None = None,
+    on_result: Callable[[SeedResult], None] | None = None,
+) -> list[SeedResult]:
+    """Load every seed (or the named ones); a source's seed gets the source's DDL and indexes."""
+    seeds = ws.project.seeds
+    unknown = sorted(set(names or ()) - set(seeds))
+    if unknown:
+        raise ProjectError(f"no seed named {', '.join(unknown)}", hint="seeds are seeds/*.csv")
+    renderer = Renderer(ws.project, ws.dialect)
+    results = []
+    with ws.adapter.connection() as conn:
+        for name in sorted(names or seeds):
+            config = seeds[name]
+            ddl = None
+            if config.source and config.source.create_macro:
+                ddl = renderer.call_macro(config.source.create_macro, ws.project.vars, {})
+            result = load_seed(ws.adapter, conn, config, ws.project.root, ddl)
+            if config.source:
+                for columns in config.source.indexes:
+                    ws.adapter.create_index(conn, config.table, columns)
+            results.append(result)
+            if on_result:
+                on_result(result)
+    return results
+
+
+def ensure_source_indexes(ws: Workspace, conn: Any) -> None:
+    """Create the indexes project.yml declares on sources (the project may add indexes)."""
+    for source in ws.project.sources.values():
+        if source.indexes and ws.adapter.relation_kind(conn, source.identifier) == "table":
+            for columns in source.indexes:
+                ws.adapter.create_index(conn, source.identifier, columns)
+
+
+def run(
+    ws: Workspace,
+    selectors: list[str] | None,
+    vars: dict[str, Any] | None,
+    on_result: Callable[[int, int, NodeResult], None] | None = None,
+) -> list[NodeResult]:
+    """Without --vars: persistent views and tables. With --vars: temporary, in one connection."""
+    temp = bool(vars)
+    compiled = ws.compile(vars, bind=temp)
+    names = compiled.graph.select(selectors)
+    with ws.adapter.connection() as conn:
+        if not temp:
+            ensure_source_indexes(ws, conn)
+        return run_models(ws.adapter, conn, compiled, names, temp=temp, on_result=on_result)
+
+
+def write_compiled(compiled: CompiledProject, selectors: list[str] | None) -> list[Path]:
+    """target/compiled/<model path>.sql for each selected model; returns the files written."""
+    out = compiled.project.target_dir / "compiled"
+    written = []
+    for name in compiled.graph.select(selectors):
+        model = compiled.models[name]
+        path = out / model.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(model.sql + "\n", encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,177 @@
+"""Reading a project: project.yml, model files, macro files and seeds.
+
+Everything here is parsed once into frozen dataclasses; nothing touches a database.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from runner.errors import ProjectError
+from runner.params import ParamSpec, param_from_config
+
+PROJECT_FILE = "project.yml"
+DEFAULT_DATABASE = "sqlite:///target/store.db"
+MATERIALIZATIONS = ("view", "table", "ephemeral")
+
+
+@dataclass(frozen=True)
+class SourceTable:
+    source: str
+    name: str
+    identifier: str
+    columns: tuple[str, ...] = ()
+    indexes: tuple[tuple[str, ...], ...] = ()
+    create_macro: str | None = None
+
+
+@dataclass(frozen=True)
+class SeedConfig:
+    name: str
+    path: Path
+    table: str
+    column_types: dict[str, str] = field(default_factory=dict)
+    null: str = ""
+    source: SourceTable | None = None
+
+
+@dataclass(frozen=True)
+class ModelFile:
+    name: str
+    path: str  # relative to the project root, used in every message
+    source: str
+
+
+@dataclass(frozen=True)
+class MacroFile:
+    path: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    name: str
+    models: dict[str, ModelFile]
+    macros: tuple[MacroFile, ...]
+    seeds: dict[str, SeedConfig]
+    sources: dict[tuple[str, str], SourceTable]
+    vars: dict[str, Any]
+    params: dict[str, ParamSpec]
+    database: str | None
+    dialect: str | None
+    target_dir: Path
+
+    def resolve_database(self, flag: str | None = None) -> str:
+        """--database flag, then $DATABASE_URL, then project.yml, then the embedded default."""
+        return flag or os.environ.get("DATABASE_URL") or self.database or DEFAULT_DATABASE
+
+
+def load_project(root: str | os.PathLike = ".") -> Project:
+    root = Path(root).resolve()
+    config_path = root / PROJECT_FILE
+    if not config_path.is_file():
+        raise ProjectError(
+            f"no {PROJECT_FILE} in {root}", hint="run from the project folder or pass --project-dir"
+        )
+    config = _read_yaml(config_path)
+    sources = _sources(config.get("sources") or {})
+    return Project(
+        root=root,
+        name=str(config.get("name", root.name)),
+        models=_models(root, config.get("model-paths", ["models"])),
+        macros=_macros(root, config.get("macro-paths", ["macros"])),
+        seeds=_seeds(root, config.get("seed-paths", ["seeds"]), config.get("seeds") or {}, sources),
+        sources=sources,
+        vars=dict(config.get("vars") or {}),
+        params={k: param_from_config(k, v) for k, v in (config.get("params") or {}).items()},
+        database=config.get("database"),
+        dialect=config.get("dialect"),
+        target_dir=root / config.get("target-path", "target"),
+    )
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ProjectError(
+            f"invalid YAML: {getattr(exc, 'problem', exc)}",
+            path=path.name,
+            line=mark.line + 1 if mark else None,
+        ) from None
+    if not isinstance(data, dict):
+        raise ProjectError("project.yml must be a mapping", path=path.name, line=1)
+    return data
+
+
+def _files(root: Path, dirs: list[str], pattern: str) -> list[Path]:
+    found = []
+    for d in dirs:
+        found.extend(p for p in (root / d).glob(pattern) if p.is_file())
+    return sorted(found)
+
+
+def _models(root: Path, dirs: list[str]) -> dict[str, ModelFile]:
+    models: dict[str, ModelFile] = {}
+    for path in _files(root, dirs, "**/*.sql"):
+        rel = path.relative_to(root).as_posix()
+        name = path.stem
+        if name in models:
+            raise ProjectError(
+                f"two models are named '{name}': {models[name].path} and {rel}",
+                path=rel,
+                hint="model names come from file names and must be unique; rename one",
+            )
+        models[name] = ModelFile(name=name, path=rel, source=path.read_text(encoding="utf-8"))
+    return models
+
+
+def _macros(root: Path, dirs: list[str]) -> tuple[MacroFile, ...]:
+    return tuple(
+        MacroFile(path=p.relative_to(root).as_posix(), source=p.read_text(encoding="utf-8"))
+        for p in _files(root, dirs, "**/*.sql")
+    )
+
+
+def _sources(raw: dict) -> dict[tuple[str, str], SourceTable]:
+    tables = {}
+    for source, body in raw.items():
+        for name, spec in ((body or {}).get("tables") or {}).items():
+            spec = spec or {}
+            tables[(source, name)] = SourceTable(
+                source=source,
+                name=name,
+                identifier=spec.get("identifier", name),
+                columns=tuple(spec.get("columns") or ()),
+                indexes=tuple(tuple(ix) for ix in spec.get("indexes") or ()),
+                create_macro=spec.get("create_macro"),
+            )
+    return tables
+
+
+def _seeds(root, dirs, config: dict, sources) -> dict[str, SeedConfig]:
+    seeds = {}
+    for path in _files(root, dirs, "*.csv"):
+        spec = config.get(path.stem) or {}
+        source = None
+        if spec.get("source"):
+            key = tuple(spec["source"].split(".", 1))
+            if key not in sources:
+                raise ProjectError(f"seed '{path.stem}' names unknown source {spec['source']!r}")
+            source = sources[key]
+        seeds[path.stem] = SeedConfig(
+            name=path.stem,
+            path=path,
+            table=source.identifier if source else spec.get("table", path.stem),
+            column_types=dict(spec.get("column_types") or {}),
+            null=str(spec.get("null", "")),
+            source=source,
+        )
+    return seeds

@@ -1,0 +1,310 @@
+"""Rendering model templates with Jinja, using dbt's spelling.
+
+The context every model and macro sees: ``ref``, ``source``, ``var``, ``config``,
+``env_var`` and every macro of the project. A call to ``x(...)`` where no macro ``x``
+exists but ``sqlite__x`` / ``postgres__x`` / ``default__x`` do is dispatched on the
+target's dialect, so models never branch on the engine themselves.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+from jinja2 import nodes
+
+from runner.errors import CompileError, GraphError, ProjectError, RunnerError
+from runner.params import ParamSpec
+from runner.project import MATERIALIZATIONS, Project
+
+DIALECT_PREFIXES = ("sqlite", "postgres", "duckdb", "default")
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class RenderedModel:
+    name: str
+    path: str
+    template: str
+    sql: str
+    refs: tuple[str, ...]
+    sources: tuple[tuple[str, str], ...]
+    materialized: str
+    tags: tuple[str, ...]
+    binds: tuple[str, ...]
+
+
+@dataclass
+class _State:
+    """What the model being rendered has called so far."""
+
+    model: str = ""
+    refs: list[str] = field(default_factory=list)
+    sources: list[tuple[str, str]] = field(default_factory=list)
+    config: dict[str, Any] = field(default_factory=dict)
+    binds: set[str] = field(default_factory=set)
+
+
+class Renderer:
+    """Compiles every template once; ``render_all`` renders the models for one set of vars."""
+
+    def __init__(self, project: Project, dialect: str) -> None:
+        self.project = project
+        self.dialect = dialect
+        self.templates = {m.path: m.source for m in project.macros}
+        self.templates.update({m.path: m.source for m in project.models.values()})
+        self.env = jinja2.Environment(
+            loader=jinja2.FunctionLoader(self._load),
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+            autoescape=False,
+            cache_size=-1,
+        )
+        self.macro_names = self._macro_names()
+
+    def _load(self, name: str):
+        return self.templates[name], name, lambda: True
+
+    def _macro_names(self) -> dict[str, str]:
+        names: dict[str, str] = {}
+        for macro in self.project.macros:
+            with _located(None, self.templates):
+                tree = self.env.parse(macro.source, name=macro.path, filename=macro.path)
+            for node in tree.find_all(nodes.Macro):
+                if node.name in names:
+                    raise CompileError(
+                        f"macro '{node.name}' is defined twice (also in {names[node.name]})",
+                        path=macro.path,
+                        line=node.lineno,
+                    )
+                names[node.name] = macro.path
+        return names
+
+    def render_all(
+        self,
+        vars: dict[str, Any],
+        params: dict[str, str],
+        bind: bool,
+    ) -> dict[str, RenderedModel]:
+        state, context = self._build(vars, params, bind)
+        return {
+            name: self._render(model, state, context) for name, model in self.project.models.items()
+        }
+
+    def call_macro(self, name: str, vars: dict[str, Any], params: dict[str, str]) -> str:
+        """Render one (possibly dispatched) macro with no arguments, e.g. a source's DDL."""
+        state, context = self._build(vars, params, bind=False)
+        if name not in context:
+            raise CompileError(f"macro '{name}' does not exist", hint="see macros/")
+        with _located(None, self.templates):
+            return str(context[name]()).strip()
+
+    def _build(self, vars: dict, params: dict[str, str], bind: bool) -> tuple[_State, dict]:
+        state = _State()
+        context = self._context(state, vars, params, bind)
+        # Jinja snapshots a module's globals when it is made, so every macro name (and
+        # every dispatched name) is a proxy into a registry that is filled afterwards.
+        registry: dict[str, Any] = {}
+        context.update(self._macro_proxies(registry))
+        for macro in self.project.macros:
+            with _located(None, self.templates):
+                module = self.env.get_template(macro.path).make_module(context)
+            for name, path in self.macro_names.items():
+                if path == macro.path:
+                    registry[name] = getattr(module, name)
+        return state, context
+
+    def _render(self, model, state: _State, context: dict) -> RenderedModel:
+        state.model, state.refs, state.sources, state.config = model.name, [], [], {}
+        state.binds = set()
+        with _located(model.name, self.templates):
+            sql = self.env.get_template(model.path).render(context)
+        materialized = state.config.get("materialized", "view")
+        if materialized not in MATERIALIZATIONS:
+            raise ProjectError(
+                f"unknown materialization '{materialized}'",
+                model=model.name,
+                path=model.path,
+                hint="use one of " + ", ".join(MATERIALIZATIONS),
+            )
+        tags = state.config.get("tags", ())
+        return RenderedModel(
+            name=model.name,
+            path=model.path,
+            template=model.source,
+            sql=_trim(sql),
+            refs=tuple(dict.fromkeys(state.refs)),
+            sources=tuple(dict.fromkeys(state.sources)),
+            materialized=materialized,
+            tags=(tags,) if isinstance(tags, str) else tuple(tags),
+            binds=tuple(sorted(state.binds)),
+        )
+
+    def _context(self, state: _State, vars: dict, params: dict[str, str], bind: bool) -> dict:
+        project = self.project
+
+        def ref(name: str) -> str:
+            if name not in project.models:
+                raise GraphError(
+                    f"ref('{name}') names a model that does not exist",
+                    model=state.model,
+                    hint="check the name against `runner ls`",
+                )
+            state.refs.append(name)
+            return name
+
+        def source(source_name: str, table: str) -> str:
+            key = (source_name, table)
+            if key not in project.sources:
+                raise GraphError(
+                    f"source('{source_name}', '{table}') is not declared",
+                    model=state.model,
+                    hint="declare it under sources: in project.yml",
+                )
+            state.sources.append(key)
+            return project.sources[key].identifier
+
+        def var(name: str, default: Any = _MISSING) -> Any:
+            if name in params:
+                return _param_sql(project.params[name], params[name], bind, state)
+            if name in vars:
+                return vars[name]
+            if default is not _MISSING:
+                return default
+            raise CompileError(
+                f"var('{name}') is not set and has no default",
+                model=state.model,
+                hint=f"add it under vars: in project.yml or pass --vars '{{\"{name}\": ...}}'",
+            )
+
+        def config(**kwargs: Any) -> str:
+            state.config.update(kwargs)
+            return ""
+
+        def env_var(name: str, default: Any = _MISSING) -> Any:
+            if name in os.environ:
+                return os.environ[name]
+            if default is not _MISSING:
+                return default
+            raise CompileError(
+                f"env_var('{name}') is not set and has no default", model=state.model
+            )
+
+        return {"ref": ref, "source": source, "var": var, "config": config, "env_var": env_var}
+
+    def _macro_proxies(self, registry: dict[str, Any]) -> dict[str, Any]:
+        proxies: dict[str, Any] = {name: _proxy(name, registry) for name in self.macro_names}
+        for name in self.macro_names:
+            prefix, sep, base = name.partition("__")
+            if sep and prefix in DIALECT_PREFIXES and base not in self.macro_names:
+                proxies[base] = _dispatcher(base, registry, self.dialect)
+        return proxies
+
+
+def _trim(sql: str) -> str:
+    """Drop trailing blanks and semicolons but keep leading lines, so line numbers hold."""
+    sql = sql.rstrip()
+    while sql.endswith(";"):
+        sql = sql[:-1].rstrip()
+    return sql
+
+
+def _param_sql(spec: ParamSpec, value: str, bind: bool, state: _State) -> str:
+    """A choice is its (allow-listed) text; a timestamp is a SQL value: placeholder or literal."""
+    if spec.type == "choice":
+        return value
+    if bind:
+        state.binds.add(spec.name)
+        return f":{spec.name}"
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _proxy(name: str, registry: dict[str, Any]):
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return registry[name](*args, **kwargs)
+
+    return call
+
+
+def _dispatcher(base: str, registry: dict[str, Any], dialect: str):
+    def dispatch(*args: Any, **kwargs: Any) -> Any:
+        for prefix in (dialect, "default"):
+            macro = registry.get(f"{prefix}__{base}")
+            if macro is not None:
+                return macro(*args, **kwargs)
+        raise CompileError(
+            f"macro '{base}' has no implementation for {dialect}",
+            hint=f"add a macro {dialect}__{base} or default__{base}",
+        )
+
+    return dispatch
+
+
+class _located:
+    """Turn any error raised while rendering into a RunnerError with path and line.
+
+    Jinja rewrites tracebacks so template frames carry the template's file and line;
+    the innermost such frame is where the problem is.
+    """
+
+    def __init__(self, model: str | None, templates: dict[str, str]) -> None:
+        self.model = model
+        self.templates = templates
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        if exc is None:
+            return False
+        path, line = _template_frame(exc, self.templates)
+        if isinstance(exc, jinja2.TemplateSyntaxError):
+            path, line = exc.filename or exc.name or path, exc.lineno
+            raise CompileError(
+                f"Jinja syntax error: {exc.message}",
+                model=self.model,
+                path=path,
+                line=line,
+                snippet=_line(self.templates.get(path), line),
+            ) from None
+        if isinstance(exc, RunnerError):
+            exc.model = exc.model or self.model
+            exc.path, exc.line = exc.path or path, exc.line or line
+            exc.snippet = exc.snippet or _line(self.templates.get(path), line)
+            raise exc.with_traceback(None) from None
+        if isinstance(exc, jinja2.UndefinedError):
+            raise CompileError(
+                f"undefined: {exc.message}",
+                model=self.model,
+                path=path,
+                line=line,
+                snippet=_line(self.templates.get(path), line),
+                hint="check the spelling, or define it with {% set %}, a macro or --vars",
+            ) from None
+        if isinstance(exc, Exception):
+            raise CompileError(
+                f"error while rendering: {type(exc).__name__}: {exc}",
+                model=self.model,
+                path=path,
+                line=line,
+                snippet=_line(self.templates.get(path), line),
+            ) from exc
+        return False
+
+
+def _template_frame(exc: BaseException, templates: dict[str, str]) -> tuple[str | None, int | None]:
+    found = (None, None)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename in templates:
+            found = (frame.filename, frame.lineno)
+    return found
+
+
+def _line(source: str | None, line: int | None) -> str | None:
+    if not source or not line:
+        return None
+    lines = source.splitlines()
+    return lines[line - 1] if 0 < line <= len(lines) else None
