@@ -171,7 +171,7 @@ def _seeds(root, dirs, config: dict, sources) -> dict[str, SeedConfig]:
             path=path,
             table=source.identifier if source else spec.get("table", path.stem),
             column_types=dict(spec.get("column_types") or {}),
-            null=str(spec.get("null", "")),
+            null=str(spec.get("null_marker", "")),
             source=source,
         )
     return seeds

@@ -61,3 +61,13 @@ def test_event_outside_window_is_ignored(events_db):
     assert len(body["events_timeline"]) == 8
     assert body["events_timeline"][0]["date"] == "2024-05-15"
     assert body["events_timeline"][-1]["date"] == "2024-05-22"
+
+
+def test_reference_agrees_with_the_worked_example():
+    from datetime import datetime
+
+    from tests.reference import compute
+
+    body = compute(EVENTS, "total", datetime.fromisoformat(AS_OF))
+    assert body["total_revenue"] == 130000.0 and body["abandonment_rate"] == 50.0
+    assert body["session_stats"]["avg_events_per_session"] == 3.5

@@ -1,0 +1,201 @@
+"""An independent plain-Python computation of the dashboard, written from the spec.
+
+It shares no code with the models or the API: it reads raw event rows (as dicts) and
+follows ../shared/spec/dashboard-metrics.md sentence by sentence. Tests compare the
+SQL results on both engines against it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from math import floor
+
+TS = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})?$")
+PRICE = re.compile(r"^[0-9]+(\.[0-9]+)?$")
+DIGITS = re.compile(r"^[0-9]+$")
+
+
+def instant(value) -> datetime | None:
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc) if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    m = TS.match(value or "")
+    if not m:
+        return None
+    day, clock, frac, tz = m.groups()
+    micro = int(((frac or "") + "000000")[:6])
+    moment = datetime.fromisoformat(f"{day} {clock}").replace(microsecond=micro)
+    offset = timedelta(0)
+    if tz and tz != "Z":
+        sign = 1 if tz[0] == "+" else -1
+        offset = sign * timedelta(hours=int(tz[1:3]), minutes=int(tz[4:6]))
+    return (moment - offset).replace(tzinfo=timezone.utc)
+
+
+def quantity(metadata) -> int:
+    if metadata is None:
+        return 1
+    try:
+        data = json.loads(metadata, parse_constant=lambda c: 1 / 0)
+    except (ValueError, TypeError, ZeroDivisionError):
+        return 1
+    if not isinstance(data, dict) or "quantity" not in data:
+        return 1
+    q = data["quantity"]
+    if isinstance(q, bool):
+        return 1
+    if isinstance(q, int):
+        return q if 1 <= q <= 10000 else 1
+    if isinstance(q, str) and DIGITS.match(q):
+        return int(q) if 1 <= int(q) <= 10000 else 1
+    return 1
+
+
+def price(value) -> Decimal:
+    text = value if isinstance(value, str) else ("" if value is None else str(value))
+    return Decimal(text) if PRICE.match(text) else Decimal(0)
+
+
+def pct(a: int, b: int) -> float:
+    return half_up(Fraction(100 * a, b), 1) if b else 0.0
+
+
+def half_up(x: Fraction, places: int) -> float:
+    scale = 10**places
+    return floor(x * scale + Fraction(1, 2)) / scale
+
+
+def compute(rows: list[dict], mode: str, as_of: datetime) -> dict:
+    as_of = as_of.astimezone(timezone.utc)
+    events = []
+    for r in rows:
+        ts = instant(r.get("created_at"))
+        if ts is None:
+            continue
+        e = dict(r, ts=ts, day=ts.date().isoformat())
+        e["slug"] = r.get("product_slug") or None
+        e["ident"] = r.get("user_id") or r["session_id"]
+        e["qty"] = quantity(r.get("metadata"))
+        e["price"] = price(r.get("price"))
+        events.append(e)
+    W = [e for e in events if as_of - timedelta(days=7) <= e["ts"] <= as_of]
+    R = [e for e in events if as_of - timedelta(days=90) <= e["ts"] <= as_of]
+
+    def of(kind, pool=W):
+        return [e for e in pool if e["event_type"] == kind]
+
+    def count_mode(evs):
+        return len(evs) if mode == "total" else len({e["session_id"] for e in evs})
+
+    def top(scores: dict, n: int):
+        return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+
+    purchases = of("purchase")
+    revenue = sum((e["price"] * e["qty"] for e in purchases), Decimal(0))
+    cents = Decimal("0.01")
+    body = {"mode": mode, "total_sales": len(purchases)}
+    body["total_revenue"] = float(revenue.quantize(cents, ROUND_HALF_UP))
+    body["average_order_value"] = (
+        float((revenue / len(purchases)).quantize(cents, ROUND_HALF_UP)) if purchases else 0.0
+    )
+    units = Counter()
+    for e in purchases:
+        if e["slug"]:
+            units[e["slug"]] += e["qty"]
+    body["top_products"] = [{"slug": s, "count": c} for s, c in top(units, 5)]
+    views = defaultdict(list)
+    for e in of("product_view"):
+        if e["slug"]:
+            views[e["slug"]].append(e)
+    body["top_viewed_products"] = [
+        {"slug": s, "count": c} for s, c in top({s: count_mode(v) for s, v in views.items()}, 5)
+    ]
+    by_day = Counter(e["day"] for e in purchases)
+    body["sales_by_day"] = [{"date": d, "count": by_day[d]} for d in sorted(by_day)]
+    first = (as_of - timedelta(days=7)).date()
+    days = [(first + timedelta(days=k)).isoformat() for k in range(8)]
+    kinds = ["product_view", "add_to_cart", "begin_checkout", "purchase",
+             "checkout_started", "payment_info_entered", "order_completed"]  # fmt: skip
+    body["events_timeline"] = [
+        {"date": d, **{k: sum(1 for e in of(k) if e["day"] == d) for k in kinds}} for d in days
+    ]
+    began = {e["ident"] for e in of("begin_checkout")}
+    bought = {e["ident"] for e in purchases}
+    body["abandonment_rate"] = pct(len(began - bought), len(began))
+    counts = {k: count_mode(of(k)) for k in kinds[:4]}
+    body["event_counts"] = counts
+    body["conversion_rates"] = {
+        "visit_to_cart": pct(counts["add_to_cart"], counts["product_view"]),
+        "cart_to_checkout": pct(counts["begin_checkout"], counts["add_to_cart"]),
+        "checkout_to_purchase": pct(counts["purchase"], counts["begin_checkout"]),
+    }
+    cs, pi, oc = (len(of(k)) for k in kinds[4:])
+    body["checkout_started_count"] = cs
+    body["payment_info_entered_count"] = pi
+    body["order_completed_count"] = oc
+    body["conversion_checkout_to_payment"] = pct(pi, cs)
+    body["conversion_payment_to_order"] = pct(oc, pi)
+    errors = ["payment_error", "checkout_error", "payment_confirmation_error"]
+    body["error_counts"] = {k: len(of(k)) for k in errors}
+    body["product_performance"] = _performance(W, mode, count_mode)
+    body["errors_timeline"] = [
+        {"date": d, **{k: sum(1 for e in of(k) if e["day"] == d) for k in errors + ["address_error"]}}
+        for d in days
+    ]
+    sessions = {e["session_id"] for e in W}
+    body["session_stats"] = {
+        "unique_sessions": len(sessions),
+        "avg_events_per_session": half_up(Fraction(len(W), len(sessions)), 1) if sessions else 0.0,
+        "sessions_with_purchase": len({e["session_id"] for e in purchases}),
+    }
+    buyer_days = defaultdict(set)
+    for e in of("purchase", R):
+        buyer_days[e["ident"]].add(e["day"])
+    recurrent = sum(1 for d in buyer_days.values() if len(d) >= 2)
+    body["retention_metrics"] = {
+        "repurchase_rate": pct(recurrent, len(buyer_days)),
+        "recurrent_customers": recurrent,
+        "total_unique_buyers": len(buyer_days),
+        "period_days": 90,
+    }
+    first_view = {}
+    for e in sorted(of("page_view"), key=lambda e: (e["ts"], e["id"])):
+        first_view.setdefault(e["session_id"], e.get("source") or "direct")
+    body["traffic_sources"] = [
+        {"source": s, "sessions": n} for s, n in top(Counter(first_view.values()), 10**9)
+    ]
+    clicks = of("whatsapp_cart_click")
+    body["whatsapp_sessions"] = len({e["session_id"] for e in clicks})
+    body["whatsapp_purchases"] = len({e["session_id"] for e in of("whatsapp_purchase")})
+    last = {}
+    for e in clicks:
+        last[e["session_id"]] = max(last.get(e["session_id"], e["ts"]), e["ts"])
+    order = sorted(sorted(last.items()), key=lambda kv: kv[1], reverse=True)  # stable: ties by id
+    body["whatsapp_sessions_list"] = [s for s, _ in order[:10]]
+    return body
+
+
+def _performance(W, mode, count_mode) -> list[dict]:
+    relevant = {"product_view", "add_to_cart", "purchase"}
+    slugs = {e["slug"] for e in W if e["slug"] and e["event_type"] in relevant}
+    rows = []
+    for slug in slugs:
+        evs = [e for e in W if e["slug"] == slug]
+        views = count_mode([e for e in evs if e["event_type"] == "product_view"])
+        carts = count_mode([e for e in evs if e["event_type"] == "add_to_cart"])
+        bought = [e for e in evs if e["event_type"] == "purchase"]
+        units = sum(e["qty"] for e in bought)
+        purchases = units if mode == "total" else len({e["session_id"] for e in bought})
+        named = [e for e in evs if e.get("product_name")]
+        name = max(named, key=lambda e: (e["ts"], e["id"]))["product_name"] if named else slug
+        row = {"slug": slug, "name": name, "views": views, "add_to_cart": carts, "purchases": purchases}
+        if mode == "unique":
+            row["purchases_units"] = units
+        row["conversion_rate"] = pct(purchases, views)
+        rows.append(row)
+    rows.sort(key=lambda r: (-r["views"], r["slug"]))
+    return rows[:10]
