@@ -60,6 +60,12 @@ class DashboardService:
         with self._lock:
             self._compiled.clear()
 
+    def ping(self) -> None:
+        """Raise DatabaseError unless the database answers a trivial query."""
+        adapter = self.workspace.adapter
+        with adapter.connection() as conn:
+            adapter.query(conn, "SELECT 1")
+
     def compute(self, mode: str = "total", as_of: str | None = None) -> dict[str, Any]:
         """The endpoint's body for ``mode`` at ``as_of`` (ISO-8601, default now)."""
         if mode not in MODES:

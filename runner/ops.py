@@ -99,9 +99,13 @@ def run(
     selectors: list[str] | None,
     vars: dict[str, Any] | None,
     on_result: Callable[[int, int, NodeResult], None] | None = None,
+    temp: bool | None = None,
 ) -> list[NodeResult]:
-    """Without --vars: persistent views and tables. With --vars: temporary, in one connection."""
-    temp = bool(vars)
+    """Without --vars: persistent views and tables. With --vars: temporary, in one connection.
+
+    ``temp=False`` with vars builds persistent relations for those vars (``runner up``).
+    """
+    temp = bool(vars) if temp is None else temp
     compiled = ws.compile(vars, bind=temp)
     names = compiled.graph.select(selectors)
     with ws.adapter.connection() as conn:

@@ -22,7 +22,9 @@ DIGITS = re.compile(r"^[0-9]+$")
 
 def instant(value) -> datetime | None:
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc) if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return (
+            value.astimezone(timezone.utc) if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        )
     m = TS.match(value or "")
     if not m:
         return None
@@ -143,7 +145,10 @@ def compute(rows: list[dict], mode: str, as_of: datetime) -> dict:
     body["error_counts"] = {k: len(of(k)) for k in errors}
     body["product_performance"] = _performance(W, mode, count_mode)
     body["errors_timeline"] = [
-        {"date": d, **{k: sum(1 for e in of(k) if e["day"] == d) for k in errors + ["address_error"]}}
+        {
+            "date": d,
+            **{k: sum(1 for e in of(k) if e["day"] == d) for k in errors + ["address_error"]},
+        }
         for d in days
     ]
     sessions = {e["session_id"] for e in W}
@@ -192,7 +197,13 @@ def _performance(W, mode, count_mode) -> list[dict]:
         purchases = units if mode == "total" else len({e["session_id"] for e in bought})
         named = [e for e in evs if e.get("product_name")]
         name = max(named, key=lambda e: (e["ts"], e["id"]))["product_name"] if named else slug
-        row = {"slug": slug, "name": name, "views": views, "add_to_cart": carts, "purchases": purchases}
+        row = {
+            "slug": slug,
+            "name": name,
+            "views": views,
+            "add_to_cart": carts,
+            "purchases": purchases,
+        }
         if mode == "unique":
             row["purchases_units"] = units
         row["conversion_rate"] = pct(purchases, views)

@@ -1,0 +1,83 @@
+"""The Falcon application factory. ``create_app`` only wires routes and middleware."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import falcon
+
+from api.auth import Authenticator
+from api.config import Config
+from api.dashboard import DashboardService
+from api.resources import DashboardResource, HealthResource, ReadyResource
+from runner.ops import Workspace
+
+DASHBOARD_PATH = "/api/analytics/dashboard-stats"
+log = logging.getLogger("api.access")
+
+
+class NoStore:
+    """Dashboard answers hold revenue: never cached, by anyone."""
+
+    def process_response(self, req, resp, resource, req_succeeded) -> None:
+        resp.set_header("Cache-Control", "no-store")
+
+
+class AccessLog:
+    """One structured line per request; never the token or the secret."""
+
+    def process_request(self, req, resp) -> None:
+        req.context.started = time.perf_counter()
+
+    def process_response(self, req, resp, resource, req_succeeded) -> None:
+        started = getattr(req.context, "started", time.perf_counter())
+        log.info(
+            "method=%s path=%s status=%s duration_ms=%.1f mode=%s",
+            req.method,
+            req.path,
+            resp.status.split()[0] if isinstance(resp.status, str) else resp.status,
+            (time.perf_counter() - started) * 1000,
+            getattr(req.context, "mode", "-"),
+        )
+
+
+def _unexpected(req, resp, ex, params) -> None:
+    """Anything unforeseen is a JSON 500: logged here, never shown to the client."""
+    if isinstance(ex, falcon.HTTPError):
+        raise ex
+    logging.getLogger("api").exception("unhandled error on %s %s", req.method, req.path)
+    raise falcon.HTTPInternalServerError(title="Internal server error")
+
+
+def create_app(config: Config, service: DashboardService | None = None) -> falcon.App:
+    if service is None:
+        workspace = Workspace.open(
+            config.project_dir,
+            config.database,
+            **_adapter_options(config),
+        )
+        service = DashboardService(workspace)
+    app = falcon.App(
+        middleware=[
+            AccessLog(),
+            NoStore(),
+            falcon.CORSMiddleware(allow_origins=list(config.cors_origins)),
+        ]
+    )
+    app.req_options.keep_blank_qs_values = True
+    app.req_options.auto_parse_qs_csv = False
+    app.add_error_handler(Exception, _unexpected)
+    dashboard = DashboardResource(service, Authenticator(config), config.retry_after)
+    app.add_route(DASHBOARD_PATH + "/", dashboard)
+    app.add_route(DASHBOARD_PATH, dashboard)
+    app.add_route("/healthz", HealthResource())
+    app.add_route("/readyz", ReadyResource(service))
+    return app
+
+
+def _adapter_options(config: Config) -> dict:
+    url = config.database or ""
+    if url.startswith(("postgresql:", "postgres:")):
+        return {"pool_size": config.pool_size, "statement_timeout_ms": config.statement_timeout_ms}
+    return {}

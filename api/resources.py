@@ -1,0 +1,87 @@
+"""Falcon resources. They get their collaborators through __init__ and hold no state."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import falcon
+
+from api.auth import Authenticator
+from api.dashboard import MODES, DashboardService
+from runner.errors import DatabaseError, ProjectError
+
+log = logging.getLogger("api")
+
+
+def _single_param(req: falcon.Request, name: str) -> str | None:
+    value = req.params.get(name)
+    if isinstance(value, list):
+        raise falcon.HTTPInvalidParam("it must be given at most once", name)
+    return value
+
+
+class DashboardResource:
+    """GET /api/analytics/dashboard-stats/?mode=total|unique[&as_of=ISO-8601]"""
+
+    def __init__(self, service: DashboardService, auth: Authenticator, retry_after: int) -> None:
+        self.service = service
+        self.auth = auth
+        self.retry_after = retry_after
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        self.auth.admin_claims(req.get_header("Authorization"))
+        mode = _single_param(req, "mode")
+        mode = "total" if mode is None else mode
+        if mode not in MODES:
+            raise falcon.HTTPInvalidParam("it must be exactly 'total' or 'unique'", "mode")
+        as_of = _single_param(req, "as_of")
+        req.context.mode = mode
+        try:
+            resp.media = self.service.compute(mode, as_of)
+        except ProjectError:
+            raise falcon.HTTPInvalidParam("it must be an ISO-8601 date-time", "as_of") from None
+        except DatabaseError as exc:
+            raise self._database_error(exc) from None
+
+    def _database_error(self, exc: DatabaseError) -> falcon.HTTPError:
+        log.error("dashboard query failed: %s", exc.format().replace("\n", " | "))
+        if exc.unavailable:
+            return falcon.HTTPServiceUnavailable(
+                title="Service unavailable",
+                description="the database is unavailable; try again shortly",
+                retry_after=self.retry_after,
+            )
+        return falcon.HTTPInternalServerError(
+            title="Internal server error", description="the dashboard could not be computed"
+        )
+
+
+class HealthResource:
+    """/healthz: the process is up. No auth, no data."""
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.media = {"status": "ok"}
+
+
+class ReadyResource:
+    """/readyz: the project compiles and the database answers. No auth, no data."""
+
+    def __init__(self, service: DashboardService) -> None:
+        self.service = service
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        checks: dict[str, Any] = {}
+        try:
+            self.service.compiled("total")
+            checks["project"] = "ok"
+        except Exception:  # noqa: BLE001 - readiness reports, never raises
+            checks["project"] = "error"
+        try:
+            self.service.ping()
+            checks["database"] = "ok"
+        except Exception:  # noqa: BLE001
+            checks["database"] = "error"
+        ready = all(v == "ok" for v in checks.values())
+        resp.status = falcon.HTTP_200 if ready else falcon.HTTP_503
+        resp.media = {"status": "ready" if ready else "not ready", **checks}
