@@ -166,12 +166,19 @@ def _seeds(root, dirs, config: dict, sources) -> dict[str, SeedConfig]:
             if key not in sources:
                 raise ProjectError(f"seed '{path.stem}' names unknown source {spec['source']!r}")
             source = sources[key]
+        marker = spec.get("null_marker", "")
+        if not isinstance(marker, str):
+            raise ProjectError(
+                f"seeds.{path.stem}.null_marker must be text",
+                path=PROJECT_FILE,
+                hint="quote it in YAML: null_marker: 'NULL'",
+            )
         seeds[path.stem] = SeedConfig(
             name=path.stem,
             path=path,
             table=source.identifier if source else spec.get("table", path.stem),
             column_types=dict(spec.get("column_types") or {}),
-            null=str(spec.get("null_marker", "")),
+            null=marker,
             source=source,
         )
     return seeds

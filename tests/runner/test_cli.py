@@ -1,0 +1,101 @@
+"""The CLI: help and docs for every command, output lines, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from runner.cli import build_parser, main
+from tests.conftest import REPO
+
+COMMANDS = sorted(build_parser()._subparsers._group_actions[0].choices)  # noqa: SLF001
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command, capsys):
+    with pytest.raises(SystemExit) as done:
+        main([command, "--help"])
+    assert done.value.code == 0
+    assert len(capsys.readouterr().out) > 100
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_is_documented_in_the_readme(command):
+    assert f"runner {command}" in (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_python_dash_m_runner_works():
+    out = subprocess.run([sys.executable, "-m", "runner", "--help"], capture_output=True, text=True)
+    assert out.returncode == 0 and "seed" in out.stdout
+
+
+def test_seed_run_ls_compile(shop, db_url, capsys):
+    root = shop()
+    args = ["--project-dir", str(root), "--database", db_url]
+    assert main(["seed", *args]) == 0
+    assert "seed items: 3 rows" in capsys.readouterr().out
+    assert main(["run", *args]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert re.fullmatch(r"\[1/2\] base table 2 \d+\.\d\ds OK", out[0])
+    assert re.fullmatch(r"\[2/2\] final view - \d+\.\d\ds OK", out[1])
+    assert out[-1].startswith("Done in ") and "2 OK, 0 ERROR, 0 SKIPPED" in out[-1]
+    assert main(["ls", *args]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert listing[1].split() == ["base", "table", "core", "-"]
+    assert listing[3].split() == ["final", "view", "-", "doubled"]
+    assert main(["compile", *args, "--select", "+final"]) == 0
+    assert "compiled target/compiled/models/final.sql" in capsys.readouterr().out
+    assert "doubled AS (" in (root / "target/compiled/models/final.sql").read_text()
+
+
+def test_failed_model_exits_1(shop, db_url, capsys):
+    root = shop(models__base_sql="select nope from {{ source('shop', 'items') }}")
+    args = ["--project-dir", str(root), "--database", db_url]
+    main(["seed", *args])
+    assert main(["run", *args]) == 1
+    out = capsys.readouterr().out
+    assert "ERROR" in out and "SKIPPED" in out and "models/base.sql:1:" in out
+
+
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        ("select {{ oops }}", "models/bad.sql:1: undefined"),
+        ("select 1 as a\nfrom x wher y z", "models/bad.sql:2: SQL syntax error"),
+        ("select 1 as a\nfrom {{ ref('ghost') }}", "models/bad.sql:2: ref('ghost')"),
+        ("select * from {{ ref('bad') }}", "dependency cycle: bad -> bad"),
+    ],
+)
+def test_broken_models_give_one_line_errors_and_exit_2(shop, capsys, body, where):
+    root = shop(models__bad_sql=body)
+    assert main(["compile", "--project-dir", str(root)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and where in err.splitlines()[0]
+    assert "Traceback" not in err
+
+
+def test_debug_shows_the_traceback(shop, capsys):
+    root = shop(models__bad_sql="select {{ oops }}")
+    main(["compile", "--project-dir", str(root), "--debug"])
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_unreachable_database_exits_3(shop, capsys):
+    code = main(
+        ["run", "--project-dir", str(shop()), "--database", "postgresql://x@127.0.0.1:1/db"]
+    )
+    assert code == 3
+    assert len(capsys.readouterr().err.strip().splitlines()) <= 3
+
+
+def test_bad_url_is_a_clear_error(shop, capsys):
+    assert main(["run", "--project-dir", str(shop()), "--database", "mysql://x"]) == 1
+    assert "unsupported database URL" in capsys.readouterr().err
+
+
+def test_bad_vars_json(shop, capsys):
+    assert main(["run", "--project-dir", str(shop()), "--vars", "{nope"]) == 2
+    assert "--vars is not valid JSON" in capsys.readouterr().err

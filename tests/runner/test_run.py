@@ -1,0 +1,117 @@
+"""Running models on both engines: materializations, order, failures, temp runs."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from runner.errors import DatabaseError
+from runner.ops import Workspace, run, seed
+from runner.run import query_models
+
+
+def workspace(root, url) -> Workspace:
+    ws = Workspace.open(root, url)
+    seed(ws)
+    return ws
+
+
+def rows(ws, sql):
+    with ws.adapter.connection() as conn:
+        return ws.adapter.query(conn, sql)[1]
+
+
+def test_run_builds_tables_and_views_in_order(shop, db_url):
+    ws = workspace(shop(), db_url)
+    results = run(ws, None, None)
+    assert [(r.name, r.materialized, r.status) for r in results] == [
+        ("base", "table", "OK"),
+        ("final", "view", "OK"),
+    ]
+    assert results[0].rows == 2
+    assert sorted(rows(ws, "select id, q2 from final")) == [(1, 6), (3, 10)]
+    with ws.adapter.connection() as conn:
+        assert ws.adapter.relation_kind(conn, "base") == "table"
+        assert ws.adapter.relation_kind(conn, "final") == "view"
+        assert ws.adapter.relation_kind(conn, "doubled") is None  # ephemeral: never built
+
+
+def test_run_is_idempotent(shop, db_url):
+    ws = workspace(shop(), db_url)
+    run(ws, None, None)
+    assert [r.status for r in run(ws, None, None)] == ["OK", "OK"]
+
+
+def test_a_model_can_change_materialization(shop, db_url):
+    root = shop()
+    run(workspace(root, db_url), None, None)
+    (root / "models/base.sql").write_text("select id, name, qty from items")
+    ws = Workspace.open(root, db_url)
+    assert all(r.status == "OK" for r in run(ws, None, None))
+    with ws.adapter.connection() as conn:
+        assert ws.adapter.relation_kind(conn, "base") == "view"
+
+
+def test_select_runs_only_the_selection(shop, db_url):
+    ws = workspace(shop(), db_url)
+    assert [r.name for r in run(ws, ["base"], None)] == ["base"]
+
+
+def test_failure_skips_descendants_and_points_at_the_line(shop, db_url):
+    root = shop(
+        models__base_sql="select id,\n  no_such_column as qty\nfrom {{ source('shop', 'items') }}\n"
+    )
+    results = run(workspace(root, db_url), None, None)
+    assert [r.status for r in results] == ["ERROR", "SKIPPED"]
+    error = results[0].error
+    assert isinstance(error, DatabaseError)
+    assert (error.path, error.line) == ("models/base.sql", 2)
+    assert "no_such_column" in error.format()
+
+
+def test_temp_runs_leave_nothing_behind(shop, db_url):
+    ws = workspace(shop(), db_url)
+    results = run(ws, None, {"minimum": 4})
+    assert [(r.materialized, r.status, r.rows) for r in results] == [
+        ("temp", "OK", 1),
+        ("temp", "OK", 1),
+    ]
+    with ws.adapter.connection() as conn:
+        assert ws.adapter.relation_kind(conn, "base") is None
+
+
+def test_concurrent_temp_queries_never_see_each_other(shop, db_url):
+    """Two threads, two param values, one model: each sees only its own rows."""
+    root = shop(
+        models__pick_sql="""
+        {{ config(materialized='table') }}
+        select id, {{ var('as_of') }} as asked from {{ source('shop', 'items') }}
+    """,
+        models__out_sql="select asked, count(*) as n from {{ ref('pick') }} group by asked",
+    )
+    ws = workspace(root, db_url)
+    compiled = ws.compile({}, bind=True)
+    seen, errors = {}, []
+
+    def worker(stamp: str) -> None:
+        try:
+            for _ in range(15):
+                with ws.adapter.connection() as conn:
+                    out = query_models(ws.adapter, conn, compiled, ["out"], {"as_of": stamp})["out"]
+                seen.setdefault(stamp, set()).update((r["asked"], r["n"]) for r in out)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(s,)) for s in ("2024-01-01", "2024-02-02")]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert not errors
+    assert seen == {"2024-01-01": {("2024-01-01", 3)}, "2024-02-02": {("2024-02-02", 3)}}
+
+
+def test_unreachable_database_is_one_clear_error(shop):
+    ws = Workspace.open(shop(), "postgresql://nobody@127.0.0.1:1/none")
+    with pytest.raises(DatabaseError) as err:
+        run(ws, None, None)
+    assert err.value.unavailable and "\n" not in err.value.message

@@ -1,0 +1,75 @@
+"""Seeds on both engines: types, NULL markers, idempotent replace, bad rows load nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from runner.errors import SeedError
+from runner.ops import Workspace, seed
+from tests.conftest import EVENT_COLUMNS
+
+
+def test_seed_loads_and_reports_rows(shop, db_url):
+    ws = Workspace.open(shop(), db_url)
+    assert [(r.name, r.rows) for r in seed(ws)] == [("items", 3)]
+    assert [r.rows for r in seed(ws)] == [3]  # replace, not append
+    with ws.adapter.connection() as conn:
+        assert (
+            ws.adapter.query(conn, "select sum(qty) from items")[1][0][0] == 8
+        )  # inferred integer
+
+
+def test_declared_types_and_null_marker(make_project, db_url):
+    root = make_project({
+        "project.yml": "name: t\nseeds:\n  t:\n    column_types: {code: text}\n    null_marker: 'NULL'\n",
+        "seeds/t.csv": "code,note\n007,NULL\n010,\n",
+    })  # fmt: skip
+    ws = Workspace.open(root, db_url)
+    seed(ws)
+    with ws.adapter.connection() as conn:
+        got = ws.adapter.query(conn, "select code, note from t order by code")[1]
+    assert got == [("007", None), ("010", "")]
+
+
+@pytest.mark.parametrize(
+    ("csv", "line", "words"),
+    [
+        ("id,qty\n1,2\n2,3,4\n", 3, "3 columns"),
+        ("id,qty\n1,2\n2,x\n", 3, "column 'qty' (line 3, column 2)"),
+    ],
+)
+def test_bad_row_names_file_line_and_loads_nothing(make_project, db_url, csv, line, words):
+    root = make_project({
+        "project.yml": "name: t\nseeds:\n  t:\n    column_types: {qty: integer}\n",
+        "seeds/t.csv": "id,qty\n1,2\n",
+    })  # fmt: skip
+    ws = Workspace.open(root, db_url)
+    seed(ws)
+    (root / "seeds/t.csv").write_text(csv)
+    with pytest.raises(SeedError) as err:
+        seed(ws)
+    assert (err.value.path, err.value.line) == ("seeds/t.csv", line)
+    assert words in err.value.message
+    with ws.adapter.connection() as conn:
+        assert ws.adapter.query(conn, "select count(*) from t")[1][0][0] == 1  # old data intact
+
+
+def test_events_seed_gets_the_spec_ddl(db_url, engine):
+    from tests.conftest import REPO
+
+    ws = Workspace.open(REPO, db_url)
+    seed(ws)
+    with ws.adapter.connection() as conn:
+        if engine == "postgres":
+            types = ws.adapter.column_types(conn, "events")
+            assert (
+                types["metadata"] == "jsonb" and types["created_at"] == "timestamp with time zone"
+            )
+            assert types["id"] == "bigint"
+        else:
+            ddl = ws.adapter.query(conn, "select sql from sqlite_master where name = 'events'")[1][
+                0
+            ][0]
+            assert "id INTEGER PRIMARY KEY" in ddl and "created_at TEXT" in ddl
+        names = ws.adapter.query(conn, "select * from events limit 0")[0]
+    assert tuple(names) == EVENT_COLUMNS
