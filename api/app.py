@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 
 import falcon
@@ -77,7 +78,7 @@ def create_app(config: Config, service: DashboardService | None = None) -> falco
 
 
 def _adapter_options(config: Config) -> dict:
-    url = config.database or ""
+    url = config.database or os.environ.get("DATABASE_URL") or ""
     if url.startswith(("postgresql:", "postgres:")):
         return {"pool_size": config.pool_size, "statement_timeout_ms": config.statement_timeout_ms}
-    return {}
+    return {"read_only": True}  # the API never writes the SQLite file

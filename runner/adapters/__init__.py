@@ -12,10 +12,11 @@ def adapter_for_url(url: str, root: Path | None = None, **options) -> Adapter:
     """``sqlite:///relative.db`` (relative to the project root), ``sqlite:////abs.db``,
     ``sqlite:///:memory:``, ``postgresql://user@host:port/db``."""
     scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    read_only = options.pop("read_only", False)  # SQLite only; PostgreSQL uses roles
     if scheme == "sqlite":
         from runner.adapters.sqlite import SQLiteAdapter
 
-        return SQLiteAdapter(url, root=root or Path.cwd())
+        return SQLiteAdapter(url, root=root or Path.cwd(), read_only=read_only)
     if scheme in ("postgresql", "postgres"):
         from runner.adapters.postgres import PostgresAdapter
 

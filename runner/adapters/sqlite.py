@@ -30,8 +30,11 @@ UNAVAILABLE = (
 class SQLiteAdapter(Adapter):
     DIALECT = "sqlite"
 
-    def __init__(self, url: str, root: Path) -> None:
+    def __init__(self, url: str, root: Path, read_only: bool = False) -> None:
+        """``read_only`` opens an existing file that cannot be written (the API's mode:
+        its temporary tables live in SQLite's separate temp store, never in the file)."""
         super().__init__(url)
+        self.read_only = read_only
         rest = url.split(":", 1)[1]
         if not rest.startswith("///") or len(rest) <= 3:
             raise DatabaseError(
@@ -47,10 +50,14 @@ class SQLiteAdapter(Adapter):
     @contextmanager
     def connection(self) -> Iterator[sqlite3.Connection]:
         with self.errors():
-            if not self.memory:
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            if self.read_only and not self.memory:
+                target, uri = Path(self.path).resolve().as_uri() + "?mode=ro", True
+            else:
+                if not self.memory:
+                    Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+                target, uri = self.path, False
             conn = sqlite3.connect(
-                self.path, isolation_level=None, check_same_thread=False, timeout=5
+                target, isolation_level=None, check_same_thread=False, timeout=5, uri=uri
             )
         try:
             _register_functions(conn)
