@@ -58,7 +58,7 @@ def create_app(config: Config, service: DashboardService | None = None) -> falco
             config.database,
             **_adapter_options(config),
         )
-        service = DashboardService(workspace)
+        service = DashboardService(workspace, watch=True)
     app = falcon.App(
         middleware=[
             AccessLog(),
@@ -69,7 +69,9 @@ def create_app(config: Config, service: DashboardService | None = None) -> falco
     app.req_options.keep_blank_qs_values = True
     app.req_options.auto_parse_qs_csv = False
     app.add_error_handler(Exception, _unexpected)
-    dashboard = DashboardResource(service, Authenticator(config), config.retry_after)
+    dashboard = DashboardResource(
+        service, Authenticator(config), config.retry_after, config.max_query_string
+    )
     app.add_route(DASHBOARD_PATH + "/", dashboard)
     app.add_route(DASHBOARD_PATH, dashboard)
     app.add_route("/healthz", HealthResource())
@@ -80,5 +82,14 @@ def create_app(config: Config, service: DashboardService | None = None) -> falco
 def _adapter_options(config: Config) -> dict:
     url = config.database or os.environ.get("DATABASE_URL") or ""
     if url.startswith(("postgresql:", "postgres:")):
-        return {"pool_size": config.pool_size, "statement_timeout_ms": config.statement_timeout_ms}
-    return {"read_only": True}  # the API never writes the SQLite file
+        return {
+            "pool_size": config.pool_size,
+            "pool_timeout": config.pool_timeout,
+            "statement_timeout_ms": config.statement_timeout_ms,
+        }
+    # the API never writes the SQLite file; a locked file answers 503 after 1 s, not 5
+    return {
+        "read_only": True,
+        "statement_timeout_ms": config.statement_timeout_ms,
+        "busy_timeout": 1.0,
+    }

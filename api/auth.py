@@ -37,6 +37,7 @@ class Authenticator:
         self.secret = config.jwt_secret
         self.algorithms = list(config.jwt_algorithms)
         self.leeway = config.jwt_leeway
+        self.required = sorted(set(config.jwt_required_claims) | {"exp"})
 
     def admin_claims(self, header: str | None) -> dict[str, Any]:
         claims = self.claims(header)
@@ -56,12 +57,16 @@ class Authenticator:
                 self.secret,
                 algorithms=self.algorithms,
                 leeway=self.leeway,
-                options={"require": ["exp"], "verify_aud": False},
+                options={"require": self.required, "verify_aud": False},
             )
         except Exception:  # noqa: BLE001 - any failure to decode is a bad token, never a 500
             raise _unauthorized("the token is invalid, expired or not yet valid") from None
         if not isinstance(claims, dict):
             raise _unauthorized("the token payload is not an object")
+        for name in ("exp", "iat", "nbf"):
+            value = claims.get(name, 0)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+                raise _unauthorized(f"the {name} claim is not a NumericDate")
         if "token_type" in claims and claims["token_type"] != "access":
             raise _unauthorized("only access tokens are accepted")
         return claims

@@ -2,8 +2,10 @@
 
 ``JWT_SECRET`` (required: the server refuses to start without it), ``JWT_ALGORITHMS``
 (comma-separated, default HS256; never read from a token), ``JWT_LEEWAY`` seconds,
+``JWT_REQUIRED_CLAIMS`` (comma-separated, e.g. ``jti,token_type``; ``exp`` always),
 ``CORS_ORIGINS`` (comma-separated allow-list), ``DATABASE_URL``, ``PROJECT_DIR``,
-``DB_POOL_SIZE``, ``DB_STATEMENT_TIMEOUT_MS``, ``RETRY_AFTER`` seconds.
+``DB_POOL_SIZE``, ``DB_POOL_TIMEOUT`` seconds, ``DB_STATEMENT_TIMEOUT_MS``,
+``RETRY_AFTER`` seconds.
 """
 
 from __future__ import annotations
@@ -23,12 +25,15 @@ class Config:
     jwt_secret: str
     jwt_algorithms: tuple[str, ...] = ("HS256",)
     jwt_leeway: int = 0
+    jwt_required_claims: tuple[str, ...] = ("exp",)
     cors_origins: tuple[str, ...] = ()
     database: str | None = None
     project_dir: Path = field(default_factory=lambda: Path(__file__).resolve().parent.parent)
     pool_size: int = 4
+    pool_timeout: float = 2.0
     statement_timeout_ms: int = 20000
     retry_after: int = 5
+    max_query_string: int = 2048
 
     def __post_init__(self) -> None:
         if not self.jwt_secret:
@@ -49,9 +54,13 @@ class Config:
             "jwt_secret": env.get("JWT_SECRET", ""),
             "jwt_algorithms": _split(env.get("JWT_ALGORITHMS", "HS256")),
             "jwt_leeway": int(env.get("JWT_LEEWAY", "0")),
+            "jwt_required_claims": tuple(
+                sorted({"exp", *_split(env.get("JWT_REQUIRED_CLAIMS", ""))})
+            ),
             "cors_origins": _split(env.get("CORS_ORIGINS", "")),
             "database": env.get("DATABASE_URL") or None,
             "pool_size": int(env.get("DB_POOL_SIZE", "4")),
+            "pool_timeout": float(env.get("DB_POOL_TIMEOUT", "2")),
             "statement_timeout_ms": int(env.get("DB_STATEMENT_TIMEOUT_MS", "20000")),
             "retry_after": int(env.get("RETRY_AFTER", "5")),
         }

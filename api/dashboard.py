@@ -8,13 +8,17 @@ rates and money floats). ``DashboardService`` is used by the Falcon resource and
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
+from dataclasses import replace
 from typing import Any
 
-from runner.compile import CompiledProject
-from runner.errors import ProjectError
+from runner.compile import CompiledProject, compile_project
+from runner.errors import ProjectError, RunnerError
 from runner.ops import Workspace
 from runner.params import parse_timestamp
+from runner.project import load_project
 from runner.run import query_models
 
 MODES = ("total", "unique")
@@ -42,23 +46,62 @@ ERRORS = ("payment_error", "checkout_error", "payment_confirmation_error")
 ERRORS_TIMELINE = ERRORS + ("address_error",)
 
 
-class DashboardService:
-    """Compiles the project once per mode and runs the marts for each request."""
+log = logging.getLogger("api")
 
-    def __init__(self, workspace: Workspace) -> None:
+
+class DashboardService:
+    """Compiles the project once per mode and runs the marts for each request.
+
+    With ``watch`` (the server's mode) the project files are checked at most once per
+    ``watch_interval`` seconds; a changed project is recompiled for every mode before it
+    replaces the running one, so a model broken on disk is logged and the last good
+    compiled project keeps serving.
+    """
+
+    def __init__(self, workspace: Workspace, watch: bool = False, watch_interval: float = 1.0):
         self.workspace = workspace
+        self.watch = watch
+        self.watch_interval = watch_interval
+        self.last_error: RunnerError | None = None
         self._compiled: dict[str, CompiledProject] = {}
         self._lock = threading.Lock()
+        self._fingerprint = _fingerprint(workspace.project.root) if watch else None
+        self._checked = time.monotonic()
 
     def compiled(self, mode: str) -> CompiledProject:
+        if self.watch:
+            self._reload_if_changed()
         with self._lock:
             if mode not in self._compiled:
                 self._compiled[mode] = self.workspace.compile({"mode": mode}, bind=True)
             return self._compiled[mode]
 
-    def invalidate(self) -> None:
+    def _reload_if_changed(self) -> None:
+        now = time.monotonic()
+        if now - self._checked < self.watch_interval:
+            return
+        self._checked = now
+        fingerprint = _fingerprint(self.workspace.project.root)
+        if fingerprint == self._fingerprint:
+            return
+        try:
+            project = load_project(self.workspace.project.root)
+            fresh = {
+                m: compile_project(project, self.workspace.dialect, {"mode": m}, bind=True)
+                for m in MODES
+            }
+        except RunnerError as exc:
+            if self.last_error is None or exc.format() != self.last_error.format():
+                log.error("project changed but does not compile; serving the last good one: %s",
+                          exc.format().replace("\n", " | "))  # fmt: skip
+            self.last_error = exc
+            return
         with self._lock:
-            self._compiled.clear()
+            self.workspace = replace(self.workspace, project=project)
+            self._compiled = fresh
+            self._fingerprint = fingerprint
+            self.last_error = None
+        log.info("project reloaded")
 
     def ping(self) -> None:
         """Raise DatabaseError unless the database answers a trivial query."""
@@ -76,6 +119,16 @@ class DashboardService:
         with adapter.connection() as conn:
             rows = query_models(adapter, conn, compiled, MARTS, params={"as_of": instant})
         return stitch(rows, mode)
+
+
+def _fingerprint(root) -> tuple:
+    """(path, mtime, size) of project.yml and every model and macro file."""
+    files = [
+        root / "project.yml",
+        *sorted(root.glob("models/**/*.sql")),
+        *sorted(root.glob("macros/**/*.sql")),
+    ]
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.is_file())
 
 
 def _ints(row: dict[str, Any], keys: tuple[str, ...]) -> dict[str, int]:

@@ -24,13 +24,20 @@ def _single_param(req: falcon.Request, name: str) -> str | None:
 class DashboardResource:
     """GET /api/analytics/dashboard-stats/?mode=total|unique[&as_of=ISO-8601]"""
 
-    def __init__(self, service: DashboardService, auth: Authenticator, retry_after: int) -> None:
+    def __init__(
+        self, service: DashboardService, auth: Authenticator, retry_after: int, max_query: int
+    ) -> None:
         self.service = service
         self.auth = auth
         self.retry_after = retry_after
+        self.max_query = max_query
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         self.auth.admin_claims(req.get_header("Authorization"))
+        if len(req.query_string) > self.max_query:
+            raise falcon.HTTPBadRequest(
+                title="Bad request", description=f"the query string exceeds {self.max_query} bytes"
+            )
         mode = _single_param(req, "mode")
         mode = "total" if mode is None else mode
         if mode not in MODES:
@@ -74,7 +81,7 @@ class ReadyResource:
         checks: dict[str, Any] = {}
         try:
             self.service.compiled("total")
-            checks["project"] = "ok"
+            checks["project"] = "ok" if self.service.last_error is None else "stale"
         except Exception:  # noqa: BLE001 - readiness reports, never raises
             checks["project"] = "error"
         try:
@@ -82,6 +89,6 @@ class ReadyResource:
             checks["database"] = "ok"
         except Exception:  # noqa: BLE001
             checks["database"] = "error"
-        ready = all(v == "ok" for v in checks.values())
+        ready = checks["database"] == "ok" and checks["project"] in ("ok", "stale")
         resp.status = falcon.HTTP_200 if ready else falcon.HTTP_503
         resp.media = {"status": "ready" if ready else "not ready", **checks}

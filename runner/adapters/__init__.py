@@ -16,7 +16,7 @@ def adapter_for_url(url: str, root: Path | None = None, **options) -> Adapter:
     if scheme == "sqlite":
         from runner.adapters.sqlite import SQLiteAdapter
 
-        return SQLiteAdapter(url, root=root or Path.cwd(), read_only=read_only)
+        return SQLiteAdapter(url, root=root or Path.cwd(), read_only=read_only, **options)
     if scheme in ("postgresql", "postgres"):
         from runner.adapters.postgres import PostgresAdapter
 

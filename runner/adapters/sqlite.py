@@ -9,6 +9,7 @@ The dispatched money macros call them; PostgreSQL does the same with NUMERIC.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
@@ -23,18 +24,28 @@ UNAVAILABLE = (
     "database is locked",
     "disk i/o",
     "readonly",
-    "no such table: main.",
+    "interrupted",  # the statement timeout (progress handler)
 )
 
 
 class SQLiteAdapter(Adapter):
     DIALECT = "sqlite"
 
-    def __init__(self, url: str, root: Path, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        url: str,
+        root: Path,
+        read_only: bool = False,
+        statement_timeout_ms: int = 0,
+        busy_timeout: float = 5.0,
+    ) -> None:
         """``read_only`` opens an existing file that cannot be written (the API's mode:
-        its temporary tables live in SQLite's separate temp store, never in the file)."""
+        its temporary tables live in SQLite's separate temp store, never in the file).
+        ``statement_timeout_ms`` interrupts a statement through a progress handler."""
         super().__init__(url)
         self.read_only = read_only
+        self.statement_timeout_ms = statement_timeout_ms
+        self.busy_timeout = busy_timeout
         rest = url.split(":", 1)[1]
         if not rest.startswith("///") or len(rest) <= 3:
             raise DatabaseError(
@@ -57,10 +68,16 @@ class SQLiteAdapter(Adapter):
                     Path(self.path).parent.mkdir(parents=True, exist_ok=True)
                 target, uri = self.path, False
             conn = sqlite3.connect(
-                target, isolation_level=None, check_same_thread=False, timeout=5, uri=uri
+                target,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=self.busy_timeout,
+                uri=uri,
             )
         try:
             _register_functions(conn)
+            if self.statement_timeout_ms:
+                _limit_statements(conn, self.statement_timeout_ms / 1000)
             yield conn
         finally:
             conn.close()
@@ -98,6 +115,21 @@ class SQLiteAdapter(Adapter):
         with self.errors():
             db = sqlite_utils.Database(conn)
             db[quote(table)].insert_all((dict(zip(columns, row)) for row in rows), batch_size=1000)
+
+
+def _limit_statements(conn: sqlite3.Connection, seconds: float) -> None:
+    """Interrupt any statement running longer than ``seconds`` (SQLite has no timeout).
+
+    The handler runs every 10,000 virtual-machine steps and is reset per statement by
+    the trace callback, so the limit is per statement, like PostgreSQL's.
+    """
+    state = {"deadline": time.monotonic() + seconds}
+
+    def reset(_sql: str) -> None:
+        state["deadline"] = time.monotonic() + seconds
+
+    conn.set_trace_callback(reset)
+    conn.set_progress_handler(lambda: int(time.monotonic() > state["deadline"]), 10000)
 
 
 def _register_functions(conn: sqlite3.Connection) -> None:

@@ -1,0 +1,178 @@
+"""Faults (issue 4, item 4): the database goes away, is slow, is saturated, is locked;
+the project breaks on disk. Answers are fast 503s and the server recovers by itself."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import socket
+import sqlite3
+import threading
+import time
+
+import falcon.testing
+import pytest
+
+from api.app import create_app
+from api.dashboard import DashboardService
+from runner.errors import DatabaseError
+from runner.ops import Workspace, seed
+from tests.api.conftest import AS_OF, PATH, bearer, config, token
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.slow
+
+
+def get(client):
+    return client.simulate_get(PATH, headers=bearer(token()), params={"as_of": AS_OF})
+
+
+class Proxy:
+    """A TCP forwarder to PostgreSQL that the test can cut and restore, as if the server
+    stopped and came back."""
+
+    def __init__(self, target=("127.0.0.1", 5432)) -> None:
+        self.target = target
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.sockets: list[socket.socket] = []
+        self.listener = None
+
+    def start(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", self.port), reuse_port=False)
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    def _accept(self, listener) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            self.sockets += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(a, b) -> None:
+        try:
+            while data := a.recv(65536):
+                b.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (a, b):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def cut(self) -> None:
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept() on Linux
+        except OSError:
+            pass
+        self.listener.close()
+        for s in self.sockets:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+                s.close()
+            except OSError:
+                pass
+        self.sockets.clear()
+
+
+def test_postgres_going_away_is_503_then_recovers(pg_database):
+    seed(Workspace.open(REPO, pg_database))
+    proxy = Proxy()
+    proxy.start()
+    url = pg_database.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
+    ws = Workspace.open(REPO, url, pool_size=2, pool_timeout=1.0, connect_timeout=2)
+    client = falcon.testing.TestClient(create_app(config(), DashboardService(ws)))
+    try:
+        assert get(client).status_code == 200
+        proxy.cut()
+        started = time.monotonic()
+        down = get(client)
+        assert down.status_code == 503 and int(down.headers["Retry-After"]) > 0
+        assert time.monotonic() - started < 5
+        proxy.start()
+        deadline = time.monotonic() + 10
+        while (status := get(client).status_code) != 200 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert status == 200
+    finally:
+        proxy.cut()
+        ws.adapter.close()
+
+
+def test_statement_timeout_is_a_fast_unavailable_error(db_url, engine):
+    slow = {
+        "sqlite": "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c",
+        "postgres": "SELECT pg_sleep(3)",
+    }[engine]
+    ws = Workspace.open(REPO, db_url, statement_timeout_ms=200)
+    started = time.monotonic()
+    with ws.adapter.connection() as conn, pytest.raises(DatabaseError) as err:
+        ws.adapter.query(conn, slow)
+    assert err.value.unavailable
+    assert time.monotonic() - started < 2
+
+
+def test_pool_exhausted_is_a_fast_503(pg_database):
+    seed(Workspace.open(REPO, pg_database))
+    ws = Workspace.open(REPO, pg_database, pool_size=1, pool_timeout=0.5)
+    client = falcon.testing.TestClient(create_app(config(), DashboardService(ws)))
+    try:
+        assert get(client).status_code == 200
+        with ws.adapter.connection():
+            started = time.monotonic()
+            assert get(client).status_code == 503
+            assert time.monotonic() - started < 2
+        assert get(client).status_code == 200
+    finally:
+        ws.adapter.close()
+
+
+def test_sqlite_locked_by_a_writer_is_503_then_recovers(tmp_path):
+    url = f"sqlite:///{tmp_path}/locked.db"
+    seed(Workspace.open(REPO, url))
+    ws = Workspace.open(REPO, url, read_only=True, busy_timeout=0.5)
+    client = falcon.testing.TestClient(create_app(config(), DashboardService(ws)))
+    writer = sqlite3.connect(tmp_path / "locked.db", isolation_level=None)
+    writer.execute("BEGIN EXCLUSIVE")
+    try:
+        started = time.monotonic()
+        assert get(client).status_code == 503
+        assert time.monotonic() - started < 3
+    finally:
+        writer.execute("COMMIT")
+        writer.close()
+    assert get(client).status_code == 200
+
+
+def test_broken_model_on_disk_keeps_the_last_good_project(tmp_path, caplog):
+    root = tmp_path / "project"
+    root.mkdir()
+    for part in ("project.yml", "models", "macros", "seeds"):
+        src = REPO / part
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, root / part)
+    url = f"sqlite:///{tmp_path}/p.db"
+    seed(Workspace.open(root, url))
+    service = DashboardService(Workspace.open(root, url), watch=True, watch_interval=0)
+    client = falcon.testing.TestClient(create_app(config(), service))
+    before = get(client).json
+    model = root / "models/marts/sales_summary.sql"
+    good = model.read_text()
+    model.write_text(good.replace("FROM {{ ref('stg_events') }}", "FROM {{ ref('stg_event') }}"))
+    with caplog.at_level(logging.ERROR, logger="api"):
+        after = get(client)
+    assert after.status_code == 200 and after.json == before
+    assert "serving the last good one" in caplog.text and "sales_summary.sql" in caplog.text
+    assert client.simulate_get("/readyz").json["project"] == "stale"
+    model.write_text(good.replace("COUNT(*) AS total_sales", "COUNT(*) + 1000 AS total_sales"))
+    time.sleep(0.01)
+    assert get(client).json["total_sales"] == before["total_sales"] + 1000
+    assert client.simulate_get("/readyz").json["project"] == "ok"
