@@ -14,7 +14,7 @@ from typing import Any
 from runner.adapters import adapter_for_url
 from runner.adapters.base import Adapter
 from runner.compile import CompiledProject, compile_project
-from runner.errors import ProjectError
+from runner.errors import DatabaseError, ProjectError
 from runner.project import Project, load_project
 from runner.render import Renderer
 from runner.run import NodeResult, run_models
@@ -86,12 +86,21 @@ def seed(
     return results
 
 
-def ensure_source_indexes(ws: Workspace, conn: Any) -> None:
-    """Create the indexes project.yml declares on sources (the project may add indexes)."""
+def ensure_source_indexes(ws: Workspace, conn: Any) -> list[str]:
+    """Create the indexes project.yml declares on sources (the project may add indexes).
+
+    An index is an optimisation: a role that may only read the source (the API's role,
+    see deploy/postgres-roles.sql) gets a warning back, not a failed run.
+    """
+    warnings = []
     for source in ws.project.sources.values():
         if source.indexes and ws.adapter.relation_kind(conn, source.identifier) == "table":
             for columns in source.indexes:
-                ws.adapter.create_index(conn, source.identifier, columns)
+                try:
+                    ws.adapter.create_index(conn, source.identifier, columns)
+                except DatabaseError as exc:
+                    warnings.append(f"index on {source.identifier}({', '.join(columns)}): {exc.message}")
+    return warnings
 
 
 def run(

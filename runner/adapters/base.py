@@ -116,12 +116,17 @@ class Adapter(ABC):
     TEMP_SCHEMA = "temp"
     TYPE_NAMES = {"integer": "INTEGER", "real": "REAL", "text": "TEXT"}
 
-    def create_index(self, conn: Any, table: str, columns: Sequence[str]) -> None:
+    def create_index(self, conn: Any, table: str, columns: Sequence[str]) -> bool:
+        """Create the index unless it exists; True when it was created now."""
         cols = [quote(c) for c in columns]
         index = quote(f"ix_{table}_{'_'.join(cols)}")
-        self.execute(
-            conn, f"CREATE INDEX IF NOT EXISTS {index} ON {quote(table)} ({', '.join(cols)})"
-        )
+        if self.relation_exists(conn, index):
+            return False
+        self.execute(conn, f"CREATE INDEX {index} ON {quote(table)} ({', '.join(cols)})")
+        return True
+
+    def relation_exists(self, conn: Any, name: str) -> bool:
+        return self.relation_kind(conn, name) is not None
 
 
 class _Transaction:

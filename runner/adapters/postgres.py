@@ -129,7 +129,8 @@ class PostgresAdapter(Adapter):
     def relation_kind(self, conn: Any, name: str) -> str | None:
         rows = self.query(
             conn,
-            "SELECT CASE c.relkind WHEN 'v' THEN 'view' ELSE 'table' END FROM pg_class c "
+            "SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'i' THEN 'index' ELSE 'table' END "
+            "FROM pg_class c "
             "WHERE c.oid = to_regclass(:n)",
             {"n": name},
         )[1]
