@@ -11,6 +11,7 @@ import falcon
 from api.auth import Authenticator
 from api.config import Config
 from api.dashboard import DashboardService
+from api.openapi import OpenAPIResource
 from api.resources import DashboardResource, HealthResource, ReadyResource
 from runner.ops import Workspace
 
@@ -74,6 +75,7 @@ def create_app(config: Config, service: DashboardService | None = None) -> falco
     )
     app.add_route(DASHBOARD_PATH + "/", dashboard)
     app.add_route(DASHBOARD_PATH, dashboard)
+    app.add_route("/api/openapi.json", OpenAPIResource())
     app.add_route("/healthz", HealthResource())
     app.add_route("/readyz", ReadyResource(service))
     return app

@@ -38,6 +38,11 @@ class DashboardResource:
             raise falcon.HTTPBadRequest(
                 title="Bad request", description=f"the query string exceeds {self.max_query} bytes"
             )
+        unknown = sorted(set(req.params) - {"mode", "as_of"})
+        if unknown:
+            raise falcon.HTTPInvalidParam(
+                "unknown parameter (only mode and as_of exist)", unknown[0][:40]
+            )
         mode = _single_param(req, "mode")
         mode = "total" if mode is None else mode
         if mode not in MODES:

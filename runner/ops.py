@@ -99,7 +99,9 @@ def ensure_source_indexes(ws: Workspace, conn: Any) -> list[str]:
                 try:
                     ws.adapter.create_index(conn, source.identifier, columns)
                 except DatabaseError as exc:
-                    warnings.append(f"index on {source.identifier}({', '.join(columns)}): {exc.message}")
+                    warnings.append(
+                        f"index on {source.identifier}({', '.join(columns)}): {exc.message}"
+                    )
     return warnings
 
 

@@ -54,8 +54,8 @@ def test_10_kb_query_string_is_400(sqlite_client):
     assert result.status_code == 400 and "query string" in result.json["description"]
 
 
-def test_unknown_params_are_ignored(sqlite_client):
-    assert get(sqlite_client, f"mode=unique&as_of={AS_OF}&utm=1").status_code == 200
+def test_unknown_params_are_refused_by_name(sqlite_client):
+    assert_400(get(sqlite_client, f"mode=unique&as_of={AS_OF}&utm=1"), "utm")
 
 
 def test_as_of_never_reaches_sql_text(tmp_path):
