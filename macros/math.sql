@@ -50,3 +50,4 @@ decimal_div_round({{ amount }}, {{ n }}, 2)
 {#- Ties in ranked lists break by key ascending, byte order on both engines -#}
 {% macro sqlite__sort_key(column) %}{{ column }}{% endmacro %}
 {% macro postgres__sort_key(column) %}{{ column }} COLLATE "C"{% endmacro %}
+{% macro duckdb__sort_key(column) %}{{ column }}{% endmacro %}

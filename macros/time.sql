@@ -2,25 +2,13 @@
 
     SQLite keeps created_at as text in several ISO-8601 forms; every instant is turned
     into canonical UTC text 'YYYY-MM-DD HH:MM:SS.ffffff', which compares and sorts
-    exactly like the instant, to the microsecond. SQLite's datetime() only applies the
-    offset (whole minutes) to the seconds part; the fraction is carried over as text.
-    On PostgreSQL created_at is TIMESTAMPTZ and is compared as such.
+    exactly like the instant, to the microsecond. On PostgreSQL created_at is
+    TIMESTAMPTZ and is compared as such.
 
     as_of arrives as canonical UTC text (a bound parameter). -#}
 
-{% macro sqlite__utc_timestamp(column) -%}
-{%- set rest = 'substr(' ~ column ~ ', 20)' -%}
-{%- set tzpos = 'min(instr(' ~ rest ~ " || 'Z', 'Z'), instr(" ~ rest ~ " || '+', '+'), instr(" ~ rest ~ " || '-', '-'))" -%}
-{%- set tz = 'substr(' ~ rest ~ ', ' ~ tzpos ~ ')' -%}
-{%- set frac = "CASE WHEN substr(" ~ rest ~ ", 1, 1) = '.' THEN substr(" ~ rest ~ ", 2, " ~ tzpos ~ " - 2) ELSE '' END" -%}
-(CASE WHEN typeof({{ column }}) = 'text'
-       AND {{ column }} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][ T][0-9][0-9]:[0-9][0-9]:[0-9][0-9]*'
-       AND ({{ tz }} IN ('', 'Z') OR {{ tz }} GLOB '[+-][0-9][0-9]:[0-9][0-9]')
-       AND ({{ frac }}) NOT GLOB '*[^0-9]*'
-  THEN datetime(substr({{ column }}, 1, 10) || ' ' || substr({{ column }}, 12, 8) || {{ tz }})
-       || '.' || substr(({{ frac }}) || '000000', 1, 6)
-END)
-{%- endmacro %}
+{#- utc_instant() is registered by the SQLite adapter (runner/adapters/sqlite.py) -#}
+{% macro sqlite__utc_timestamp(column) %}utc_instant({{ column }}){% endmacro %}
 
 {% macro postgres__utc_timestamp(column) %}{{ column }}{% endmacro %}
 
@@ -37,15 +25,15 @@ END)
 {%- endmacro %}
 
 {#- Index-friendly first cut on the raw column, never narrower than the exact window.
-    SQLite text with an offset can be up to a day away from its UTC date, so the cut
-    is by date with a day of margin on both sides; the exact test follows on ts. -#}
-{% macro sqlite__created_at_since(column, days) -%}
-{{ column }} >= date(substr({{ var('as_of') }}, 1, 10), '-{{ (days | int) + 1 }} days')
-AND {{ column }} < date(substr({{ var('as_of') }}, 1, 10), '+2 days')
-{%- endmacro %}
-{% macro postgres__created_at_since(column, days) -%}
-{{ column }} >= {{ days_before_as_of(days) }} AND {{ column }} <= {{ as_of() }}
-{%- endmacro %}
+    SQLite text with an offset can be up to a day away from its UTC date, so its cut is
+    by date with a day of margin on both sides (low inclusive, high exclusive); the exact
+    test follows on the parsed instant. On PostgreSQL the cut is the exact window. -#}
+{% macro sqlite__cut_low(instant) %}date(substr({{ instant }}, 1, 19), '-1 day'){% endmacro %}
+{% macro sqlite__cut_high(instant) %}date(substr({{ instant }}, 1, 19), '+2 days'){% endmacro %}
+{% macro sqlite__within_cut(column, low, high) %}{{ column }} >= {{ low }} AND {{ column }} < {{ high }}{% endmacro %}
+{% macro postgres__cut_low(instant) %}{{ instant }}{% endmacro %}
+{% macro postgres__cut_high(instant) %}{{ instant }}{% endmacro %}
+{% macro postgres__within_cut(column, low, high) %}{{ column }} >= {{ low }} AND {{ column }} <= {{ high }}{% endmacro %}
 
 {#- the UTC calendar date of an instant, as 'YYYY-MM-DD' -#}
 {% macro sqlite__utc_day(ts) %}substr({{ ts }}, 1, 10){% endmacro %}
@@ -65,3 +53,8 @@ to_char(CAST(CAST({{ var('as_of') }} AS TIMESTAMP) AS DATE) - {{ k | int }}, 'YY
 SELECT {{ window_day(k) }} AS day{% if not loop.last %} UNION ALL{% endif %}
 {%- endfor %}
 {%- endmacro %}
+
+{#- A CTE evaluated once: SQLite otherwise inlines it and repeats its expressions;
+    PostgreSQL inlines a CTE referenced once, which lets it push filters down. -#}
+{% macro sqlite__materialized_cte() %}MATERIALIZED{% endmacro %}
+{% macro default__materialized_cte() %}{% endmacro %}

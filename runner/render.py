@@ -51,9 +51,13 @@ class _State:
 class Renderer:
     """Compiles every template once; ``render_all`` renders the models for one set of vars."""
 
-    def __init__(self, project: Project, dialect: str) -> None:
+    def __init__(self, project: Project, dialect: str, fallbacks: tuple[str, ...] = ()) -> None:
+        """``fallbacks``: dialects whose macros serve when ``dialect`` has none, before
+        ``default__`` (the DuckDB benchmark renders ``duckdb`` with postgres fallback and
+        lets sqlglot transpile the rest)."""
         self.project = project
         self.dialect = dialect
+        self.fallbacks = fallbacks
         self.templates = {m.path: m.source for m in project.macros}
         self.templates.update({m.path: m.source for m in project.models.values()})
         self.env = jinja2.Environment(
@@ -200,7 +204,7 @@ class Renderer:
         for name in self.macro_names:
             prefix, sep, base = name.partition("__")
             if sep and prefix in DIALECT_PREFIXES and base not in self.macro_names:
-                proxies[base] = _dispatcher(base, registry, self.dialect)
+                proxies[base] = _dispatcher(base, registry, (self.dialect, *self.fallbacks))
         return proxies
 
 
@@ -229,9 +233,11 @@ def _proxy(name: str, registry: dict[str, Any]):
     return call
 
 
-def _dispatcher(base: str, registry: dict[str, Any], dialect: str):
+def _dispatcher(base: str, registry: dict[str, Any], dialects: tuple[str, ...]):
+    dialect = dialects[0]
+
     def dispatch(*args: Any, **kwargs: Any) -> Any:
-        for prefix in (dialect, "default"):
+        for prefix in (*dialects, "default"):
             macro = registry.get(f"{prefix}__{base}")
             if macro is not None:
                 return macro(*args, **kwargs)

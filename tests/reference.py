@@ -30,7 +30,10 @@ def instant(value) -> datetime | None:
         return None
     day, clock, frac, tz = m.groups()
     micro = int(((frac or "") + "000000")[:6])
-    moment = datetime.fromisoformat(f"{day} {clock}").replace(microsecond=micro)
+    try:
+        moment = datetime.fromisoformat(f"{day} {clock}").replace(microsecond=micro)
+    except ValueError:  # an impossible date or time is no instant
+        return None
     offset = timedelta(0)
     if tz and tz != "Z":
         sign = 1 if tz[0] == "+" else -1

@@ -1,5 +1,7 @@
 {#- product_performance: per slug with a view, cart or purchase in W; first 10 by views.
-    purchases is units in total mode and distinct purchasing sessions in unique mode. -#}
+    purchases is units in total mode and distinct purchasing sessions in unique mode.
+    latest_name is MATERIALIZED: per-request tables have no statistics, and PostgreSQL
+    would otherwise re-run the window function once per slug in a nested loop. -#}
 WITH per_slug AS (
     SELECT
         product_slug AS slug,
@@ -13,7 +15,7 @@ WITH per_slug AS (
       AND event_type IN ('product_view', 'add_to_cart', 'purchase')
     GROUP BY product_slug
 ),
-latest_name AS (
+latest_name AS MATERIALIZED (
     SELECT slug, name
     FROM (
         SELECT

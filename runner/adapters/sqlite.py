@@ -4,6 +4,7 @@ SQLite has no exact decimal type, so money is summed by three small functions
 registered on every connection (``decimal_sum``, ``decimal_round``,
 ``decimal_div_round``) that use Python's Decimal: exact, no overflow, half-up.
 The dispatched money macros call them; PostgreSQL does the same with NUMERIC.
+``utc_instant`` parses created_at text to microseconds (see its docstring).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from pathlib import Path
 from typing import Any
@@ -132,7 +134,73 @@ def _limit_statements(conn: sqlite3.Connection, seconds: float) -> None:
     conn.set_progress_handler(lambda: int(time.monotonic() > state["deadline"]), 10000)
 
 
+_DIGITS = frozenset("0123456789")
+_valid_days: dict[str, bool] = {}
+
+
+def _valid_day(day: str) -> bool:
+    """Whether 'YYYY-MM-DD' is a real date (memoised: a window has few distinct days)."""
+    known = _valid_days.get(day)
+    if known is None:
+        try:
+            datetime.strptime(day, "%Y-%m-%d")
+            known = True
+        except ValueError:
+            known = False
+        if len(_valid_days) < 100_000:
+            _valid_days[day] = known
+    return known
+
+
+def utc_instant(value: Any) -> str | None:
+    """ISO-8601 text (the spec's forms) -> canonical UTC 'YYYY-MM-DD HH:MM:SS.ffffff'.
+
+    ``YYYY-MM-DD[ T]HH:MM:SS[.fraction][Z|+HH:MM|-HH:MM]``; the fraction is kept to the
+    microsecond. Canonical text compares and sorts like the instant. Anything else (another
+    form, an impossible date or time, a non-text value) is NULL, which no window contains.
+    A Python function because SQLite's date functions keep milliseconds only, and the same
+    parse written as SQL expressions was slower (bench/README.md). Hand-rolled rather than a
+    regex: it runs once per event in the window.
+    """
+    if type(value) is not str or len(value) < 19:
+        return None
+    s = value
+    if s[4] != "-" or s[7] != "-" or s[10] not in " T" or s[13] != ":" or s[16] != ":":
+        return None
+    digits = s[0:4] + s[5:7] + s[8:10] + s[11:13] + s[14:16] + s[17:19]
+    if not _DIGITS.issuperset(digits):
+        return None
+    if s[11:13] > "23" or s[14:16] > "59" or s[17:19] > "59" or not _valid_day(s[0:10]):
+        return None
+    rest = s[19:]
+    if rest[-1:] == "Z":
+        body, offset = rest[:-1], ""
+    elif len(rest) >= 6 and rest[-6] in "+-" and rest[-3] == ":":
+        body, offset = rest[:-6], rest[-6:]
+        if not _DIGITS.issuperset(offset[1:3] + offset[4:6]):
+            return None
+        if offset[1:] == "00:00":
+            offset = ""
+    else:
+        body, offset = rest, ""
+    if body:
+        if body[0] != "." or len(body) == 1 or not _DIGITS.issuperset(body[1:]):
+            return None
+        frac = (body[1:] + "000000")[:6]
+    else:
+        frac = "000000"
+    if not offset:
+        return f"{s[0:10]} {s[11:19]}.{frac}"
+    moment = datetime(
+        int(s[0:4]), int(s[5:7]), int(s[8:10]), int(s[11:13]), int(s[14:16]), int(s[17:19])
+    )
+    shift = timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6]))
+    moment = moment - shift if offset[0] == "+" else moment + shift
+    return f"{moment:%Y-%m-%d %H:%M:%S}.{frac}"
+
+
 def _register_functions(conn: sqlite3.Connection) -> None:
+    conn.create_function("utc_instant", 1, utc_instant, deterministic=True)
     conn.create_aggregate("decimal_sum", 2, _DecimalSum)
     conn.create_function("decimal_round", 2, _decimal_round, deterministic=True)
     conn.create_function("decimal_div_round", 3, _decimal_div_round, deterministic=True)

@@ -1,0 +1,268 @@
+"""Dashboard benchmark at a real store's scale (issue 5).
+
+    python -m bench.dashboard [--sizes 10000,100000,1000000] [--runs 5] [--json bench/results.json]
+
+For each size (events in the 7-day window; as many again over the previous 113 days) it
+generates deterministic traffic (bench/generate.py), loads it into SQLite (executemany)
+and PostgreSQL (COPY), and measures, median of --runs after a warm-up, both modes:
+
+* ``falcon``: a warm in-process request through the Falcon app (falcon.testing);
+* ``overhead``: the part of that request spent outside the database (render, plan,
+  stitching), measured by timing every adapter call;
+* ``cli``: ``runner dashboard`` as a whole process;
+* ``python``: baseline (a), the old approach: fetch the window's rows from the same
+  database and fold them in one Python pass (bench/baseline.py);
+* ``duckdb``: baseline (b), the same models transpiled by sqlglot on a DuckDB copy.
+
+It prints one table with the ratios to both baselines and writes everything as JSON.
+No timing is asserted anywhere; tests/bench/test_smoke.py runs a tiny size in CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "bench" / "out"
+AS_OF = "2024-05-22T12:00:00Z"
+AS_OF_DT = datetime(2024, 5, 22, 12, tzinfo=timezone.utc)
+SERVER = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+COLUMNS = ["id", "event_type", "session_id", "user_id", "product_slug", "product_name", "price",
+           "metadata", "source", "error_message", "idempotency_key", "created_at"]  # fmt: skip
+
+
+def median_time(fn, runs: int) -> float:
+    fn()  # warm-up
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def write_csv(rows, path: Path) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh, lineterminator="\n")
+        out.writerow(COLUMNS)
+        out.writerows(["\\N" if v is None else v for v in row] for row in rows)
+
+
+def ddl(ws) -> str:
+    from runner.render import Renderer
+
+    return Renderer(ws.project, ws.dialect).call_macro("create_events_table", ws.project.vars, {})
+
+
+def load_sqlite(rows, size: int) -> tuple[str, dict]:
+    import sqlite3
+
+    from runner.ops import Workspace, ensure_source_indexes
+
+    path = OUT / f"events_{size}.db"
+    path.unlink(missing_ok=True)
+    url = f"sqlite:///{path}"
+    ws = Workspace.open(REPO, url)
+    start = time.perf_counter()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(ddl(ws))
+    conn.execute("BEGIN")
+    conn.executemany(f"INSERT INTO events VALUES ({', '.join('?' * len(COLUMNS))})", rows)
+    conn.execute("COMMIT")
+    conn.close()
+    with ws.adapter.connection() as c:
+        ensure_source_indexes(ws, c)
+        ws.adapter.execute(c, "ANALYZE")
+    return url, {
+        "load_seconds": round(time.perf_counter() - start, 2),
+        "bytes": path.stat().st_size,
+    }
+
+
+def load_postgres(rows, size: int) -> tuple[str, dict]:
+    import psycopg
+
+    from runner.ops import Workspace, ensure_source_indexes
+
+    name = f"bench_events_{size}"
+    with psycopg.connect(SERVER, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {name}")
+    url = SERVER.rpartition("/")[0] + f"/{name}"
+    ws = Workspace.open(REPO, url)
+    start = time.perf_counter()
+    with ws.adapter.connection() as conn:
+        ws.adapter.execute(conn, ddl(ws))
+        ws.adapter.load_rows(conn, "events", COLUMNS, [list(r) for r in rows])
+        ensure_source_indexes(ws, conn)
+        ws.adapter.execute(conn, "ANALYZE events")
+        size_bytes = ws.adapter.query(conn, "SELECT pg_total_relation_size('events')")[1][0][0]
+    return url, {"load_seconds": round(time.perf_counter() - start, 2), "bytes": int(size_bytes)}
+
+
+class DbClock:
+    """Times every adapter call, so the request's own overhead can be told apart."""
+
+    def __init__(self, adapter) -> None:
+        self.seconds = 0.0
+        for method in ("execute", "query"):
+            original = getattr(adapter, method)
+            setattr(adapter, method, self._timed(original))
+
+    def _timed(self, fn):
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - start
+
+        return timed
+
+
+def measure_engine(url: str, runs: int) -> dict:
+    import falcon.testing
+
+    from api.app import create_app
+    from api.auth import make_token
+    from api.config import Config
+    from api.dashboard import DashboardService
+    from bench.baseline import fetch_rows, python_dashboard
+    from runner.ops import Workspace
+
+    secret = "bench-" + "x" * 60
+    ws = Workspace.open(REPO, url, read_only=url.startswith("sqlite"))
+    clock = DbClock(ws.adapter)
+    service = DashboardService(ws)
+    client = falcon.testing.TestClient(create_app(Config(jwt_secret=secret), service))
+    headers = {"Authorization": f"Bearer {make_token(admin=True, secret=secret)}"}
+    result, bodies = {}, {}
+    for mode in ("total", "unique"):
+
+        def request(mode=mode):
+            answer = client.simulate_get("/api/analytics/dashboard-stats/", headers=headers,
+                                         params={"mode": mode, "as_of": AS_OF})  # fmt: skip
+            assert answer.status_code == 200, answer.text
+            bodies[mode] = answer.json
+
+        falcon_s = median_time(request, runs)
+        overheads = []
+        for _ in range(runs):
+            clock.seconds = 0.0
+            start = time.perf_counter()
+            request()
+            overheads.append(time.perf_counter() - start - clock.seconds)
+        cli = [sys.executable, "-m", "runner", "dashboard", "--project-dir", str(REPO), "--database", url,
+               "--mode", mode, "--as-of", AS_OF]  # fmt: skip
+        cli_s = median_time(
+            lambda cli=cli: subprocess.run(cli, check=True, capture_output=True), runs
+        )
+
+        def python_baseline(mode=mode):
+            with ws.adapter.connection() as conn:
+                rows = fetch_rows(ws.adapter, conn, AS_OF_DT)
+            return python_dashboard(rows, mode, AS_OF_DT)
+
+        python_s = median_time(python_baseline, runs)
+        check = python_baseline()
+        assert check["total_sales"] == bodies[mode]["total_sales"], "baseline disagrees"
+        result[mode] = {"falcon": falcon_s, "overhead": statistics.median(overheads), "cli": cli_s,
+                        "python": python_s}  # fmt: skip
+    return result, bodies
+
+
+def measure_duckdb(csv_path: Path, runs: int) -> dict:
+    from bench.duck import compile_for_duckdb, load_duckdb, run_duckdb
+    from runner.params import parse_timestamp
+    from runner.project import load_project
+
+    start = time.perf_counter()
+    con = load_duckdb(csv_path)
+    load_s = time.perf_counter() - start
+    project, as_of = load_project(REPO), parse_timestamp(AS_OF)
+    out = {"load_seconds": round(load_s, 2)}
+    for mode in ("total", "unique"):
+        compiled = compile_for_duckdb(project, mode)
+        out[mode] = median_time(lambda compiled=compiled: run_duckdb(con, compiled, as_of), runs)
+        out[f"{mode}_sales"] = run_duckdb(con, compiled, as_of)["sales_summary"][0][0]
+    con.close()
+    return out
+
+
+def bench_size(size: int, runs: int, engines: list[str]) -> dict:
+    from bench.generate import generate
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    rows = list(generate(size, AS_OF_DT.replace(tzinfo=None)))
+    csv_path = OUT / f"events_{size}.csv"
+    write_csv(rows, csv_path)
+    report = {"window_events": size, "total_events": len(rows), "engines": {}}
+    duck = measure_duckdb(csv_path, runs)
+    report["duckdb"] = duck
+    bodies = {}
+    for engine in engines:
+        loader = load_sqlite if engine == "sqlite" else load_postgres
+        url, load = loader(rows, size)
+        timings, bodies[engine] = measure_engine(url, runs)
+        report["engines"][engine] = {**load, **timings}
+        for mode in ("total", "unique"):
+            assert duck[f"{mode}_sales"] == bodies[engine][mode]["total_sales"], "DuckDB disagrees"
+    if len(bodies) == 2:
+        report["engines_agree"] = bodies["sqlite"] == bodies["postgres"]
+    return report
+
+
+def table(reports: list[dict]) -> str:
+    head = ("| window events | engine | mode | request ms | overhead ms | `runner dashboard` ms | "
+            "python ms | duckdb ms | request / duckdb | python / request |")  # fmt: skip
+    lines = [head, "|" + "---|" * 10]
+    for rep in reports:
+        for engine, data in rep["engines"].items():
+            for mode in ("total", "unique"):
+                m, duck = data[mode], rep["duckdb"][mode]
+                lines.append(
+                    f"| {rep['window_events']:,} | {engine} | {mode} | {m['falcon'] * 1000:.1f} | "
+                    f"{m['overhead'] * 1000:.2f} | {m['cli'] * 1000:.0f} | {m['python'] * 1000:.0f} | "
+                    f"{duck * 1000:.1f} | {m['falcon'] / duck:.2f}x | {m['python'] / m['falcon']:.1f}x |"
+                )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Dashboard benchmark against DuckDB and plain Python"
+    )
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--engines", default="sqlite,postgres")
+    parser.add_argument("--json", help="write the results here")
+    args = parser.parse_args(argv)
+    reports = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        reports.append(bench_size(size, args.runs, args.engines.split(",")))
+        print(table(reports[-1:]), flush=True)
+    machine = {
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+    }
+    print("\n" + table(reports))
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps({"machine": machine, "reports": reports}, indent=2) + "\n"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
