@@ -94,7 +94,10 @@ def ensure_source_indexes(ws: Workspace, conn: Any) -> list[str]:
     """
     warnings = []
     for source in ws.project.sources.values():
-        if source.indexes and ws.adapter.relation_kind(conn, source.identifier) == "table":
+        if (
+            source.indexes
+            and ws.adapter.relation_kind(conn, source.identifier, source=True) == "table"
+        ):
             for columns in source.indexes:
                 try:
                     ws.adapter.create_index(conn, source.identifier, columns)

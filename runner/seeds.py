@@ -104,7 +104,7 @@ def load_seed(adapter: Adapter, conn: Any, seed: SeedConfig, root, ddl: str | No
     header, rows = read_seed(seed, root)
     table = quote(seed.table)
     with adapter.transaction(conn):
-        adapter.drop_relation(conn, table)
+        adapter.drop_relation(conn, table, source=True)
         if ddl:
             adapter.execute(conn, ddl)
         else:

@@ -91,7 +91,7 @@ def create_events(url: str, rows: list[dict]) -> None:
     ws = Workspace.open(REPO, database=url)
     ddl = Renderer(ws.project, ws.dialect).call_macro("create_events_table", ws.project.vars, {})
     with ws.adapter.connection() as conn:
-        ws.adapter.drop_relation(conn, "events")
+        ws.adapter.drop_relation(conn, "events", source=True)
         ws.adapter.execute(conn, ddl)
         if rows:
             data = [[row.get(c) for c in EVENT_COLUMNS] for row in rows]

@@ -43,8 +43,13 @@ class Adapter(ABC):
         """Rewrite ``:name`` placeholders into the driver's paramstyle."""
 
     @abstractmethod
-    def relation_kind(self, conn: Any, name: str) -> str | None:
-        """'table', 'view' or None."""
+    def relation_kind(self, conn: Any, name: str, source: bool = False) -> str | None:
+        """'table', 'view', 'index' or None; ``source`` looks where sources and seeds
+        live instead of where models are built (they differ on SQLite)."""
+
+    def qualify(self, name: str, source: bool = False) -> str:
+        """The name to create a relation under (schema-qualified where models live apart)."""
+        return quote(name)
 
     @abstractmethod
     def load_rows(self, conn: Any, table: str, columns: list[str], rows: list[list[Any]]) -> None:
@@ -78,10 +83,11 @@ class Adapter(ABC):
     def in_transaction(self, conn: Any) -> bool:
         """Whether a transaction is open (a library may have committed ours)."""
 
-    def drop_relation(self, conn: Any, name: str) -> None:
-        kind = self.relation_kind(conn, name)
+    def drop_relation(self, conn: Any, name: str, source: bool = False) -> None:
+        kind = self.relation_kind(conn, name, source)
         if kind:
-            self.execute(conn, f"DROP {kind.upper()} IF EXISTS {quote(name)}{self.DROP_SUFFIX}")
+            target = self.qualify(name, source)
+            self.execute(conn, f"DROP {kind.upper()} IF EXISTS {target}{self.DROP_SUFFIX}")
 
     DROP_SUFFIX = ""
 
@@ -93,25 +99,25 @@ class Adapter(ABC):
         Returns the row count for tables. The statement's first line is the CREATE,
         the model's SQL starts on line 2 (error positions rely on it).
         """
-        name = quote(name)
+        target = self.qualify(name)
         with self.transaction(conn):
             self.drop_relation(conn, name)
-            self.execute(conn, f"CREATE {kind.upper()} {name} AS\n{sql}", params)
+            self.execute(conn, f"CREATE {kind.upper()} {target} AS\n{sql}", params)
         if kind == "view":
             # SQLite binds views late; selecting nothing makes a bad view fail here, not later
-            self.query(conn, f"SELECT * FROM {name} LIMIT 0")
+            self.query(conn, f"SELECT * FROM {target} LIMIT 0")
             return None
-        return self.count(conn, name)
+        return self.count(conn, target)
 
     def create_temp(self, conn: Any, name: str, sql: str, params: dict[str, Any] | None) -> int:
         """A temporary table private to this connection (shadows a same-named relation)."""
         name = quote(name)
         self.execute(conn, f"DROP TABLE IF EXISTS {self.TEMP_SCHEMA}.{name}")
         self.execute(conn, f"CREATE TEMP TABLE {name} AS\n{sql}", params)
-        return self.count(conn, name)
+        return self.count(conn, f"{self.TEMP_SCHEMA}.{name}")
 
     def count(self, conn: Any, name: str) -> int:
-        return self.query(conn, f"SELECT COUNT(*) FROM {quote(name)}")[1][0][0]
+        return self.query(conn, f"SELECT COUNT(*) FROM {name}")[1][0][0]
 
     TEMP_SCHEMA = "temp"
     TYPE_NAMES = {"integer": "INTEGER", "real": "REAL", "text": "TEXT"}
@@ -120,13 +126,10 @@ class Adapter(ABC):
         """Create the index unless it exists; True when it was created now."""
         cols = [quote(c) for c in columns]
         index = quote(f"ix_{table}_{'_'.join(cols)}")
-        if self.relation_exists(conn, index):
+        if self.relation_kind(conn, index, source=True):
             return False
         self.execute(conn, f"CREATE INDEX {index} ON {quote(table)} ({', '.join(cols)})")
         return True
-
-    def relation_exists(self, conn: Any, name: str) -> bool:
-        return self.relation_kind(conn, name) is not None
 
 
 class _Transaction:

@@ -126,7 +126,7 @@ class PostgresAdapter(Adapter):
 
     TYPE_NAMES = {"integer": "BIGINT", "real": "DOUBLE PRECISION", "text": "TEXT"}
 
-    def relation_kind(self, conn: Any, name: str) -> str | None:
+    def relation_kind(self, conn: Any, name: str, source: bool = False) -> str | None:
         rows = self.query(
             conn,
             "SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'i' THEN 'index' ELSE 'table' END "

@@ -30,6 +30,14 @@ UNAVAILABLE = (
 )
 
 
+MODELS_SCHEMA = "analytics"
+CROSS_FILE_VIEW = "cannot reference objects in database"
+
+
+def _resolve(root: Path, path: str) -> Path:
+    return Path(path) if path.startswith("/") else root / path
+
+
 class SQLiteAdapter(Adapter):
     DIALECT = "sqlite"
 
@@ -40,25 +48,42 @@ class SQLiteAdapter(Adapter):
         read_only: bool = False,
         statement_timeout_ms: int = 0,
         busy_timeout: float = 5.0,
+        attach: bool = True,
     ) -> None:
-        """``read_only`` opens an existing file that cannot be written (the API's mode:
-        its temporary tables live in SQLite's separate temp store, never in the file).
-        ``statement_timeout_ms`` interrupts a statement through a progress handler."""
+        """The URL's file holds the sources (the storefront's ``events``, the seeds).
+        Models are built in a separate file attached as schema ``analytics``: the sibling
+        ``<name>.analytics.db``, or ``?analytics=path`` in the URL. ``read_only`` opens the
+        sources' file so it cannot be written (the API's mode, and ``runner run``'s).
+        ``attach=False`` skips the models' file (the API only makes TEMP tables, which
+        live in SQLite's separate temp store). ``statement_timeout_ms`` interrupts a
+        statement through a progress handler."""
         super().__init__(url)
         self.read_only = read_only
         self.statement_timeout_ms = statement_timeout_ms
         self.busy_timeout = busy_timeout
-        rest = url.split(":", 1)[1]
-        if not rest.startswith("///") or len(rest) <= 3:
+        rest, _, query = url.split(":", 1)[1].partition("?")
+        options = dict(part.partition("=")[::2] for part in query.split("&") if part)
+        if not rest.startswith("///") or len(rest) <= 3 or set(options) - {"analytics"}:
             raise DatabaseError(
                 f"bad SQLite URL {url!r}",
                 hint="use sqlite:///relative/path.db or sqlite:////absolute/path.db",
             )
         path = rest[3:]
         self.memory = path == ":memory:"
-        self.path = (
-            path if self.memory else str((root / path) if not path.startswith("/") else Path(path))
-        )
+        self.path = path if self.memory else str(_resolve(root, path))
+        self.models_path = None
+        if attach and not self.memory:
+            models = options.get("analytics")
+            base = Path(self.path)
+            self.models_path = str(
+                _resolve(root, models)
+                if models
+                else base.with_name(f"{base.stem}.analytics{base.suffix}")
+            )
+
+    def qualify(self, name: str, source: bool = False) -> str:
+        name = quote(name)
+        return name if source or self.models_path is None else f"{MODELS_SCHEMA}.{name}"
 
     @contextmanager
     def connection(self) -> Iterator[sqlite3.Connection]:
@@ -77,6 +102,9 @@ class SQLiteAdapter(Adapter):
                 uri=uri,
             )
         try:
+            if self.models_path:
+                with self.errors():
+                    conn.execute(f"ATTACH DATABASE ? AS {MODELS_SCHEMA}", (self.models_path,))
             _register_functions(conn)
             if self.statement_timeout_ms:
                 _limit_statements(conn, self.statement_timeout_ms / 1000)
@@ -91,7 +119,13 @@ class SQLiteAdapter(Adapter):
         except sqlite3.Error as exc:
             message = str(exc)
             unavailable = any(s in message.lower() for s in UNAVAILABLE)
-            raise DatabaseError(f"SQLite: {message}", unavailable=unavailable) from exc
+            hint = None
+            if CROSS_FILE_VIEW in message or f"no such table: {MODELS_SCHEMA}." in message:
+                hint = (
+                    "on SQLite models live in their own file, and a view there can read only "
+                    "that file, not the sources: make this model a table or ephemeral"
+                )
+            raise DatabaseError(f"SQLite: {message}", unavailable=unavailable, hint=hint) from exc
         except OSError as exc:
             raise DatabaseError(
                 f"SQLite: {exc.strerror}: {exc.filename}", unavailable=True
@@ -103,10 +137,12 @@ class SQLiteAdapter(Adapter):
     def in_transaction(self, conn: Any) -> bool:
         return conn.in_transaction
 
-    def relation_kind(self, conn: Any, name: str) -> str | None:
+    def relation_kind(self, conn: Any, name: str, source: bool = False) -> str | None:
+        schema = "main" if source or self.models_path is None else MODELS_SCHEMA
         rows = self.query(
             conn,
-            "SELECT type FROM sqlite_master WHERE name = :n AND type IN ('table', 'view')",
+            f"SELECT type FROM {schema}.sqlite_master WHERE name = :n "
+            "AND type IN ('table', 'view', 'index')",
             {"n": name},
         )[1]
         return rows[0][0] if rows else None

@@ -46,11 +46,35 @@ def test_run_is_idempotent(shop, db_url):
 def test_a_model_can_change_materialization(shop, db_url):
     root = shop()
     run(workspace(root, db_url), None, None)
-    (root / "models/base.sql").write_text("select id, name, qty from items")
+    final = root / "models/final.sql"
+    final.write_text("{{ config(materialized='table') }}\n" + final.read_text())
     ws = Workspace.open(root, db_url)
     assert all(r.status == "OK" for r in run(ws, None, None))
     with ws.adapter.connection() as conn:
-        assert ws.adapter.relation_kind(conn, "base") == "view"
+        assert ws.adapter.relation_kind(conn, "final") == "table"
+
+
+def test_sqlite_models_live_in_their_own_file(shop, tmp_path):
+    """Sources stay in the URL's file; models go to the attached <name>.analytics.db."""
+    import sqlite3
+
+    ws = workspace(shop(), f"sqlite:///{tmp_path}/store.db")
+    run(ws, None, None)
+    main = (
+        sqlite3.connect(tmp_path / "store.db").execute("select name from sqlite_master").fetchall()
+    )
+    models = sqlite3.connect(tmp_path / "store.analytics.db").execute(
+        "select name from sqlite_master"
+    )
+    assert ("items",) in main and ("base",) not in main
+    assert sorted(models.fetchall()) == [("base",), ("final",)]
+
+
+def test_sqlite_view_over_a_source_gets_a_hint(shop, tmp_path):
+    root = shop(models__base_sql="select id, name, qty from {{ source('shop', 'items') }}")
+    results = run(workspace(root, f"sqlite:///{tmp_path}/store.db"), ["base"], None)
+    assert results[0].status == "ERROR"
+    assert "make this model a table or ephemeral" in results[0].error.format()
 
 
 def test_select_runs_only_the_selection(shop, db_url):
@@ -60,13 +84,14 @@ def test_select_runs_only_the_selection(shop, db_url):
 
 def test_failure_skips_descendants_and_points_at_the_line(shop, db_url):
     root = shop(
-        models__base_sql="select id,\n  no_such_column as qty\nfrom {{ source('shop', 'items') }}\n"
+        models__base_sql="{{ config(materialized='table') }}\n"
+        "select id,\n  no_such_column as qty\nfrom {{ source('shop', 'items') }}\n"
     )
     results = run(workspace(root, db_url), None, None)
     assert [r.status for r in results] == ["ERROR", "SKIPPED"]
     error = results[0].error
     assert isinstance(error, DatabaseError)
-    assert (error.path, error.line) == ("models/base.sql", 2)
+    assert (error.path, error.line) == ("models/base.sql", 3)
     assert "no_such_column" in error.format()
 
 
