@@ -1,0 +1,19 @@
+"""A tiny run of the dashboard benchmark, so the script keeps working. No timing is
+asserted; the benchmark checks that DuckDB, the Python baseline and both engines agree."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench import dashboard
+
+pytestmark = pytest.mark.slow
+
+
+def test_benchmark_smoke(tmp_path, monkeypatch, pg_database):
+    monkeypatch.setattr(dashboard, "OUT", tmp_path)
+    monkeypatch.setattr(dashboard, "SERVER", pg_database)
+    report = dashboard.bench_size(1500, runs=1, engines=["sqlite", "postgres"])
+    assert report["engines_agree"] is True
+    assert set(report["engines"]) == {"sqlite", "postgres"}
+    assert "| 1,500 | sqlite | total |" in dashboard.table([report])
