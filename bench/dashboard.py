@@ -199,11 +199,11 @@ def measure_duckdb(csv_path: Path, runs: int) -> dict:
     return out
 
 
-def bench_size(size: int, runs: int, engines: list[str]) -> dict:
+def bench_size(size: int, runs: int, engines: list[str], history: int | None = None) -> dict:
     from bench.generate import generate
 
     OUT.mkdir(parents=True, exist_ok=True)
-    rows = list(generate(size, AS_OF_DT.replace(tzinfo=None)))
+    rows = list(generate(size, AS_OF_DT.replace(tzinfo=None), history_events=history))
     csv_path = OUT / f"events_{size}.csv"
     write_csv(rows, csv_path)
     report = {"window_events": size, "total_events": len(rows), "engines": {}}
@@ -223,15 +223,15 @@ def bench_size(size: int, runs: int, engines: list[str]) -> dict:
 
 
 def table(reports: list[dict]) -> str:
-    head = ("| window events | engine | mode | request ms | overhead ms | `runner dashboard` ms | "
+    head = ("| window events | total events | engine | mode | request ms | overhead ms | `runner dashboard` ms | "
             "python ms | duckdb ms | request / duckdb | python / request |")  # fmt: skip
-    lines = [head, "|" + "---|" * 10]
+    lines = [head, "|" + "---|" * 11]
     for rep in reports:
         for engine, data in rep["engines"].items():
             for mode in ("total", "unique"):
                 m, duck = data[mode], rep["duckdb"][mode]
                 lines.append(
-                    f"| {rep['window_events']:,} | {engine} | {mode} | {m['falcon'] * 1000:.1f} | "
+                    f"| {rep['window_events']:,} | {rep['total_events']:,} | {engine} | {mode} | {m['falcon'] * 1000:.1f} | "
                     f"{m['overhead'] * 1000:.2f} | {m['cli'] * 1000:.0f} | {m['python'] * 1000:.0f} | "
                     f"{duck * 1000:.1f} | {m['falcon'] / duck:.2f}x | {m['python'] / m['falcon']:.1f}x |"
                 )
@@ -245,11 +245,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--engines", default="sqlite,postgres")
+    parser.add_argument("--history", type=int, help="events before W (default: as many as in W)")
     parser.add_argument("--json", help="write the results here")
     args = parser.parse_args(argv)
     reports = []
     for size in (int(s) for s in args.sizes.split(",")):
-        reports.append(bench_size(size, args.runs, args.engines.split(",")))
+        reports.append(bench_size(size, args.runs, args.engines.split(","), args.history))
         print(table(reports[-1:]), flush=True)
     machine = {
         "cpus": os.cpu_count(),

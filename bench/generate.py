@@ -113,12 +113,16 @@ def _checkout(rnd, sid, user, slug, name, price, meta, t) -> list[tuple]:
     return rows
 
 
-def generate(window_events: int, as_of: datetime, seed: int = 7) -> Iterator[tuple]:
+def generate(
+    window_events: int, as_of: datetime, seed: int = 7, history_events: int | None = None
+) -> Iterator[tuple]:
     """Event rows (id, event_type, session_id, user_id, product_slug, product_name, price,
-    metadata, source, error_message, idempotency_key, created_at)."""
+    metadata, source, error_message, idempotency_key, created_at). ``history_events``
+    (default: as many as in the window) are spread over the 113 days before W."""
     rnd = random.Random(seed)
     ident = 0
-    for span_days, offset_days, target in ((7, 0, window_events), (113, 7, window_events)):
+    history = window_events if history_events is None else history_events
+    for span_days, offset_days, target in ((7, 0, window_events), (113, 7, history)):
         made, n = 0, 0
         while made < target:
             start = (

@@ -1,23 +1,2 @@
 {#- errors_timeline: one row per window day (8), error event counts in W -#}
-{%- set types = ['payment_error', 'checkout_error', 'payment_confirmation_error', 'address_error'] %}
-WITH days AS (
-    {{ window_days() }}
-),
-counts AS (
-    SELECT
-        day,
-        {%- for t in types %}
-        COUNT(CASE WHEN event_type = '{{ t }}' THEN 1 END) AS {{ t }}{{ "," if not loop.last }}
-        {%- endfor %}
-    FROM {{ ref('stg_events') }}
-    WHERE in_window = 1
-    GROUP BY day
-)
-SELECT
-    days.day AS date,
-    {%- for t in types %}
-    COALESCE(counts.{{ t }}, 0) AS {{ t }}{{ "," if not loop.last }}
-    {%- endfor %}
-FROM days
-LEFT JOIN counts ON counts.day = days.day
-ORDER BY days.day
+{{ daily_event_counts(['payment_error', 'checkout_error', 'payment_confirmation_error', 'address_error']) }}

@@ -12,17 +12,12 @@ import time
 
 import pytest
 
+from bench.load import free_port
 from runner.ops import Workspace, seed
 from tests.api.conftest import AS_OF, ORIGIN, PATH, SECRET, token
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

@@ -16,4 +16,4 @@ def test_benchmark_smoke(tmp_path, monkeypatch, pg_database):
     report = dashboard.bench_size(1500, runs=1, engines=["sqlite", "postgres"])
     assert report["engines_agree"] is True
     assert set(report["engines"]) == {"sqlite", "postgres"}
-    assert "| 1,500 | sqlite | total |" in dashboard.table([report])
+    assert "| 1,500 | 3,000 | sqlite | total |" in dashboard.table([report])

@@ -1,0 +1,26 @@
+{#- One row per window day (ascending, always var('window_days') + 1 of them) with the
+    number of events of each type in W on that day, 0 when none. Used by the two
+    timeline marts. -#}
+{% macro daily_event_counts(event_types) -%}
+WITH days AS (
+    {{ window_days() }}
+),
+counts AS (
+    SELECT
+        day,
+        {%- for t in event_types %}
+        COUNT(CASE WHEN event_type = '{{ t }}' THEN 1 END) AS {{ t }}{{ "," if not loop.last }}
+        {%- endfor %}
+    FROM {{ ref('stg_events') }}
+    WHERE in_window = 1
+    GROUP BY day
+)
+SELECT
+    days.day AS date,
+    {%- for t in event_types %}
+    COALESCE(counts.{{ t }}, 0) AS {{ t }}{{ "," if not loop.last }}
+    {%- endfor %}
+FROM days
+LEFT JOIN counts ON counts.day = days.day
+ORDER BY days.day
+{%- endmacro %}
