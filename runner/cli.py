@@ -68,6 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(p, select=True, vars=True)
     p = sub.add_parser(
+        "test",
+        help="run the data tests of the selected models",
+        description="Run the data tests (YAML beside the models, SQL in data-tests/) against "
+        "the built relations; PASS/FAIL each with the failing-row count and up to 5 failing "
+        "rows. Exits 1 when any test fails.",
+    )
+    _common(p, select=True, vars=True)
+    p = sub.add_parser(
         "ls",
         help="list models in execution order",
         description="List models in execution order: name, materialization, tags, parents.",
@@ -147,13 +155,31 @@ def cmd_seed(args) -> int:
 
 
 def cmd_compile(args) -> int:
-    from runner.ops import parse_vars, write_compiled
+    from runner.ops import parse_vars, write_artifacts, write_compiled
 
     ws = _workspace(args)
     compiled = ws.compile(parse_vars(args.vars), bind=False)
     for path in write_compiled(compiled, args.select):
         print(f"compiled {path.relative_to(ws.project.root)}")
+    write_artifacts(compiled, None, "compile")
     return 0
+
+
+def cmd_test(args) -> int:
+    from runner.ops import data_tests, parse_vars
+
+    ws = _workspace(args)
+    results = data_tests(ws, args.select, parse_vars(args.vars))
+    for i, r in enumerate(results, start=1):
+        extra = f" ({r.failures} failing rows)" if r.status == "FAIL" else ""
+        print(f"[{i}/{len(results)}] {r.status} {r.name}{extra} {r.seconds:.2f}s")
+        for row in r.rows:
+            print(f"    {row}")
+        if r.message:
+            print(f"    {r.path}:{r.line}: {r.message}")
+    counts = {s: sum(r.status == s for r in results) for s in ("PASS", "FAIL", "ERROR")}
+    print(f"Done: {counts['PASS']} PASS, {counts['FAIL']} FAIL, {counts['ERROR']} ERROR")
+    return EXIT_FAILED if counts["FAIL"] or counts["ERROR"] else 0
 
 
 def cmd_run(args) -> int:
@@ -228,6 +254,7 @@ COMMANDS: dict[str, Any] = {
     "compile": cmd_compile,
     "run": cmd_run,
     "ls": cmd_ls,
+    "test": cmd_test,
     "dashboard": cmd_dashboard,
     "serve": cmd_serve,
     "token": cmd_token,

@@ -125,7 +125,9 @@ def run(
     with ws.adapter.connection() as conn:
         if not temp:
             ensure_source_indexes(ws, conn)
-        return run_models(ws.adapter, conn, compiled, names, temp=temp, on_result=on_result)
+        results = run_models(ws.adapter, conn, compiled, names, temp=temp, on_result=on_result)
+    write_artifacts(compiled, results, "run")
+    return results
 
 
 def write_compiled(compiled: CompiledProject, selectors: list[str] | None) -> list[Path]:
@@ -139,3 +141,59 @@ def write_compiled(compiled: CompiledProject, selectors: list[str] | None) -> li
         path.write_text(model.sql + "\n", encoding="utf-8")
         written.append(path)
     return written
+
+
+def data_tests(ws: Workspace, selectors: list[str] | None, vars: dict[str, Any] | None = None):
+    """Run the data tests of the selected models against the relations a run built."""
+    from runner.datatests import collect, run_tests
+
+    compiled = ws.compile(vars, bind=False)
+    cases = collect(
+        compiled, compiled.graph.select(selectors), vars or {}, Renderer(ws.project, ws.dialect)
+    )
+    with ws.adapter.connection() as conn:
+        results = run_tests(ws.adapter, conn, cases)
+    write_artifacts(compiled, results, "test")
+    return results
+
+
+def write_artifacts(compiled: CompiledProject, results: list | None, command: str) -> None:
+    """target/manifest.json (the project) and target/run_results.json (the last command)."""
+    import dataclasses
+    import time
+
+    project = compiled.project
+    target = project.target_dir
+    target.mkdir(parents=True, exist_ok=True)
+    manifest = {
+        "project": project.name,
+        "dialect": compiled.dialect,
+        "models": {
+            name: {
+                "path": m.path, "materialized": m.materialized, "tags": list(m.tags),
+                "depends_on": list(m.refs), "sources": [".".join(s) for s in m.sources],
+                "description": getattr(project.properties.get(name), "description", ""),
+                "columns": getattr(project.properties.get(name), "columns", {}),
+                "tests": [t.name for t in getattr(project.properties.get(name), "tests", ())],
+            }
+            for name, m in compiled.models.items()
+        },
+        "sources": {f"{s.source}.{s.name}": {"identifier": s.identifier, "columns": list(s.columns)}
+                    for s in project.sources.values()},
+        "macros": {m.path: sorted(n for n, p in Renderer(project, compiled.dialect).macro_names.items()
+                                  if p == m.path) for m in project.macros},
+        "singular_tests": {n: t.path for n, t in project.singular_tests.items()},
+    }  # fmt: skip
+    (target / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    if results is not None:
+        rows = []
+        for r in results:
+            item = {f.name: getattr(r, f.name) for f in dataclasses.fields(r)}
+            error = item.pop("error", None)
+            item["message"] = item.get("message") or (
+                error.format() if hasattr(error, "format") else ""
+            )
+            rows.append(json.loads(json.dumps(item, default=str)))
+        run = {"command": command, "generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+               "results": rows}  # fmt: skip
+        (target / "run_results.json").write_text(json.dumps(run, indent=2) + "\n", encoding="utf-8")

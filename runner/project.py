@@ -14,6 +14,7 @@ import yaml
 
 from runner.errors import ProjectError
 from runner.params import ParamSpec, param_from_config
+from runner.properties import load_properties
 
 PROJECT_FILE = "project.yml"
 DEFAULT_DATABASE = "sqlite:///target/store.db"
@@ -66,6 +67,8 @@ class Project:
     database: str | None
     dialect: str | None
     target_dir: Path
+    properties: dict[str, Any] = field(default_factory=dict)  # name -> ModelProperties
+    singular_tests: dict[str, ModelFile] = field(default_factory=dict)
 
     def resolve_database(self, flag: str | None = None) -> str:
         """--database flag, then $DATABASE_URL, then project.yml, then the embedded default."""
@@ -93,7 +96,17 @@ def load_project(root: str | os.PathLike = ".") -> Project:
         database=config.get("database"),
         dialect=config.get("dialect"),
         target_dir=root / config.get("target-path", "target"),
+        properties=load_properties(root, config.get("model-paths", ["models"])),
+        singular_tests=_singular(root, config.get("test-paths", ["data-tests"])),
     )
+
+
+def _singular(root: Path, dirs: list[str]) -> dict[str, ModelFile]:
+    """SQL files that select failing rows (data-tests/ by default: not pytest's tests/)."""
+    return {
+        p.stem: ModelFile(p.stem, p.relative_to(root).as_posix(), p.read_text(encoding="utf-8"))
+        for p in _files(root, dirs, "**/*.sql")
+    }
 
 
 def _read_yaml(path: Path) -> dict:

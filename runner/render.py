@@ -60,6 +60,7 @@ class Renderer:
         self.fallbacks = fallbacks
         self.templates = {m.path: m.source for m in project.macros}
         self.templates.update({m.path: m.source for m in project.models.values()})
+        self.templates.update({t.path: t.source for t in project.singular_tests.values()})
         self.env = jinja2.Environment(
             loader=jinja2.FunctionLoader(self._load),
             undefined=jinja2.StrictUndefined,
@@ -97,6 +98,13 @@ class Renderer:
         return {
             name: self._render(model, state, context) for name, model in self.project.models.items()
         }
+
+    def render_tests(
+        self, vars: dict[str, Any], params: dict[str, str], bind: bool
+    ) -> dict[str, RenderedModel]:
+        """Singular data tests: templates like models, each selecting failing rows."""
+        state, context = self._build(vars, params, bind)
+        return {n: self._render(t, state, context) for n, t in self.project.singular_tests.items()}
 
     def call_macro(self, name: str, vars: dict[str, Any], params: dict[str, str]) -> str:
         """Render one (possibly dispatched) macro with no arguments, e.g. a source's DDL."""

@@ -1,0 +1,131 @@
+"""Model properties from YAML beside the models (``models/**/*.yml``), dbt's spelling:
+
+    models:
+      - name: stg_events
+        description: one row per event ...
+        columns:
+          - name: quantity
+            description: ...
+            tests:
+              - not_null
+              - expression: "quantity BETWEEN 1 AND 10000"
+        tests:                       # model-level
+          - expression: "in_window IN (0, 1)"
+
+Column tests: ``not_null``, ``unique``, ``accepted_values: {values: [...]}``,
+``relationships: {to: model, field: column}``, ``expression: <SQL predicate>``. A model
+test is an ``expression`` every row must satisfy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from runner.errors import ProjectError
+
+TEST_KINDS = ("not_null", "unique", "accepted_values", "relationships", "expression")
+
+
+@dataclass(frozen=True)
+class DataTest:
+    kind: str
+    model: str
+    column: str | None
+    args: Any
+    path: str
+    line: int
+
+    @property
+    def name(self) -> str:
+        column = f"_{self.column}" if self.column else ""
+        suffix = ""
+        if self.kind == "expression":
+            suffix = "_" + "".join(c if c.isalnum() else "_" for c in str(self.args))[:40].strip(
+                "_"
+            )
+        return f"{self.kind}_{self.model}{column}{suffix}"
+
+
+@dataclass(frozen=True)
+class ModelProperties:
+    name: str
+    path: str
+    description: str = ""
+    columns: dict[str, str] = field(default_factory=dict)  # name -> description
+    tests: tuple[DataTest, ...] = ()
+
+
+def load_properties(root: Path, dirs: list[str]) -> dict[str, ModelProperties]:
+    found: dict[str, ModelProperties] = {}
+    for d in dirs:
+        for path in sorted((root / d).glob("**/*.yml")):
+            rel = path.relative_to(root).as_posix()
+            for props in _file(path, rel):
+                if props.name in found:
+                    raise ProjectError(f"model '{props.name}' is described twice (also in "
+                                       f"{found[props.name].path})", path=rel)  # fmt: skip
+                found[props.name] = props
+    return found
+
+
+def _file(path: Path, rel: str) -> list[ModelProperties]:
+    try:
+        data = yaml.compose(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ProjectError(
+            f"invalid YAML: {exc}", path=rel, line=mark.line + 1 if mark else None
+        ) from None
+    if data is None:
+        return []
+    models = _get(data, "models")
+    if models is None:
+        return []
+    return [_model(node, rel) for node in models.value]
+
+
+def _get(node, key: str):
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for k, v in node.value:
+        if k.value == key:
+            return v
+    return None
+
+
+def _model(node, rel: str) -> ModelProperties:
+    plain = yaml.safe_load(yaml.serialize(node))
+    if not isinstance(plain, dict) or "name" not in plain:
+        raise ProjectError(
+            "each entry under models: needs a name", path=rel, line=node.start_mark.line + 1
+        )
+    name = plain["name"]
+    tests = [_test(t, name, None, rel) for t in _seq(_get(node, "tests"))]
+    columns = {}
+    for col_node in _seq(_get(node, "columns")):
+        col = yaml.safe_load(yaml.serialize(col_node))
+        columns[col["name"]] = col.get("description", "")
+        tests += [_test(t, name, col["name"], rel) for t in _seq(_get(col_node, "tests"))]
+    return ModelProperties(name, rel, plain.get("description", ""), columns, tuple(tests))
+
+
+def _seq(node) -> list:
+    return list(node.value) if isinstance(node, yaml.SequenceNode) else []
+
+
+def _test(node, model: str, column: str | None, rel: str) -> DataTest:
+    line = node.start_mark.line + 1
+    value = yaml.safe_load(yaml.serialize(node))
+    kind, args = (
+        (value, None) if isinstance(value, str) else next(iter(value.items()), (None, None))
+    )
+    if kind not in TEST_KINDS or (column is None and kind != "expression"):
+        allowed = ", ".join(TEST_KINDS) if column else "expression"
+        raise ProjectError(
+            f"unknown test {kind!r} on {model}", path=rel, line=line, hint=f"use {allowed}"
+        )
+    return DataTest(kind, model, column, args, rel, line)

@@ -1,0 +1,17 @@
+"""The dashboard project's own data tests pass on the fixtures, on both engines."""
+
+from __future__ import annotations
+
+from runner.ops import Workspace, data_tests, run, seed
+from tests.conftest import REPO
+from tests.fixtures.events_seed import FIXTURE_AS_OF
+
+
+def test_every_dashboard_data_test_passes(db_url):
+    ws = Workspace.open(REPO, db_url)
+    seed(ws)
+    assert {r.status for r in run(ws, None, {"as_of": FIXTURE_AS_OF}, temp=False)} == {"OK"}
+    results = data_tests(ws, None, {"as_of": FIXTURE_AS_OF})
+    assert len(results) >= 40
+    assert [r.name for r in results if r.status != "PASS"] == []
+    assert "timelines_have_every_window_day" in {r.name for r in results}
