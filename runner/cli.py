@@ -76,6 +76,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(p, select=True, vars=True)
     p = sub.add_parser(
+        "build",
+        help="seeds, models and their tests in DAG order",
+        description="Load the seeds, then build each selected model and run its data tests "
+        "right after it; a model that fails or whose tests fail stops its descendants "
+        "(reported as SKIPPED). Exits 1 when anything failed.",
+    )
+    _common(p, select=True, vars=True)
+    p = sub.add_parser(
         "ls",
         help="list models in execution order",
         description="List models in execution order: name, materialization, tags, parents.",
@@ -206,6 +214,32 @@ def _print_result(index: int, total: int, result) -> None:
             print(f"    {line}")
 
 
+def cmd_build(args) -> int:
+    from runner.ops import build, parse_vars
+
+    ws = _workspace(args)
+
+    def show(result) -> None:
+        if hasattr(result, "materialized"):
+            rows = "-" if result.rows is None else result.rows
+            print(
+                f"{result.name} {result.materialized} {rows} {result.seconds:.2f}s {result.status}"
+            )
+            if result.error is not None:
+                print("    " + result.error.format().replace("\n", "\n    "))
+        else:
+            extra = f" ({result.failures} failing rows)" if result.status == "FAIL" else ""
+            print(f"  test {result.status} {result.name}{extra}")
+            for row in result.rows:
+                print(f"      {row}")
+
+    results = build(ws, args.select, parse_vars(args.vars),
+                    lambda r: print(f"seed {r.name}: {r.rows} rows"), show)  # fmt: skip
+    bad = [r for r in results if r.status not in ("OK", "PASS")]
+    print(f"Done: {len(results) - len(bad)} OK/PASS, {len(bad)} ERROR/FAIL/SKIPPED")
+    return EXIT_FAILED if bad else 0
+
+
 def cmd_ls(args) -> int:
     ws = _workspace(args)
     compiled = ws.compile(bind=False)
@@ -255,6 +289,7 @@ COMMANDS: dict[str, Any] = {
     "run": cmd_run,
     "ls": cmd_ls,
     "test": cmd_test,
+    "build": cmd_build,
     "dashboard": cmd_dashboard,
     "serve": cmd_serve,
     "token": cmd_token,

@@ -67,13 +67,20 @@ def generic_sql(test: DataTest) -> str:
     return f"SELECT * FROM {model} WHERE NOT ({test.args})"
 
 
+def _models_of(test: DataTest) -> tuple[str, ...]:
+    """The models a test reads (a relationships test reads its parent too)."""
+    if test.kind == "relationships" and isinstance(test.args, dict) and "to" in test.args:
+        return (test.model, str(test.args["to"]))
+    return (test.model,)
+
+
 def collect(
     compiled: CompiledProject, selected: list[str], vars: dict, renderer: Renderer
 ) -> list[DataTestCase]:
     """Tests of the selected models, generic then singular, sorted by name."""
     chosen = set(selected)
     cases = [
-        DataTestCase(t.name, (t.model,), generic_sql(t), t.path, t.line)
+        DataTestCase(t.name, _models_of(t), generic_sql(t), t.path, t.line)
         for props in compiled.project.properties.values()
         for t in props.tests
         if t.model in chosen

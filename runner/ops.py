@@ -197,3 +197,55 @@ def write_artifacts(compiled: CompiledProject, results: list | None, command: st
         run = {"command": command, "generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                "results": rows}  # fmt: skip
         (target / "run_results.json").write_text(json.dumps(run, indent=2) + "\n", encoding="utf-8")
+
+
+def build(
+    ws: Workspace,
+    selectors: list[str] | None,
+    vars: dict[str, Any] | None = None,
+    on_seed: Callable[[SeedResult], None] | None = None,
+    on_result: Callable[[Any], None] | None = None,
+) -> list:
+    """Seeds, then each selected model followed by its data tests, in DAG order.
+
+    A model that fails, or whose tests fail, stops its descendants: they are reported
+    as SKIPPED. A singular test runs after the last of the models it refs.
+    """
+    from runner.datatests import collect, run_tests
+    from runner.run import _run_one
+
+    seed(ws, on_result=on_seed)
+    compiled = ws.compile(vars, bind=False)
+    names = compiled.graph.select(selectors)
+    cases = collect(compiled, names, vars or {}, Renderer(ws.project, ws.dialect))
+    order = {n: i for i, n in enumerate(compiled.graph.order)}
+    by_model: dict[str, list] = {}
+    for case in cases:
+        by_model.setdefault(max(case.models, key=order.__getitem__, default=names[-1]), []).append(
+            case
+        )
+    results: list = []
+    blocked: set[str] = set()
+    with ws.adapter.connection() as conn:
+        for name in names:
+            model = compiled.models[name]
+            if compiled.graph.ancestors(name) & blocked:
+                blocked.add(name)
+                results.append(NodeResult(name, model.materialized, "SKIPPED", None, 0.0))
+            elif model.materialized != "ephemeral":
+                results.append(_run_one(ws.adapter, conn, compiled, model, model.materialized))
+                if results[-1].status != "OK":
+                    blocked.add(name)
+            if on_result and results and results[-1].name == name:
+                on_result(results[-1])
+            if name in blocked:
+                continue
+            tested = run_tests(ws.adapter, conn, by_model.get(name, []))
+            for r in tested:
+                results.append(r)
+                if on_result:
+                    on_result(r)
+            if any(r.status != "PASS" for r in tested):
+                blocked.add(name)
+    write_artifacts(compiled, results, "build")
+    return results

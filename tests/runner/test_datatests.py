@@ -103,3 +103,26 @@ def test_unknown_test_kind_names_file_and_line(shop):
     with pytest.raises(ProjectError) as err:
         Workspace.open(root)
     assert (err.value.path, err.value.line) == ("models/base.yml", 5)
+
+
+def test_build_runs_seeds_models_and_tests_and_skips_after_a_failure(built, capsys):
+    root, ws = built
+    code = main(["build", "--project-dir", str(root), "--database", ws.adapter.url])
+    out = capsys.readouterr().out
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0] == "seed items: 3 rows"
+    assert lines[1].startswith("base table 2 ") and lines[1].endswith(" OK")
+    assert "  test FAIL expression_base_id___3 (1 failing rows)" in lines
+    assert "final view - 0.00s SKIPPED" in lines  # base's tests failed
+    assert not any("relationships_base_qty" in line for line in lines)  # it reads final
+
+
+def test_build_passes_when_tests_pass(shop, db_url, capsys):
+    root = shop()
+    (root / "models/base.yml").write_text(
+        "models:\n  - name: base\n    columns:\n      - name: id\n        tests: [unique]\n"
+    )
+    assert main(["build", "--project-dir", str(root), "--database", db_url]) == 0
+    out = capsys.readouterr().out
+    assert "  test PASS unique_base_id" in out and "final view - " in out
