@@ -46,15 +46,22 @@ def start_server(database: str, workers: int, threads: int) -> tuple[subprocess.
          "--workers", str(workers), "--threads", str(threads)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    deadline = time.monotonic() + 30
+    if not wait_for_port(port, 30):
+        proc.kill()
+        raise RuntimeError("gunicorn did not start")
+    return proc, port
+
+
+def wait_for_port(port: int, seconds: float) -> bool:
+    """Whether something accepts connections on 127.0.0.1:port within ``seconds``."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return proc, port
+                return True
         except OSError:
             time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("gunicorn did not start")
+    return False
 
 
 def worker_pids(master: int) -> list[int]:

@@ -5,14 +5,12 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 
 import pytest
 
-from bench.load import free_port
+from bench.load import free_port, wait_for_port
 from runner.ops import Workspace, seed
 from tests.api.conftest import AS_OF, ORIGIN, PATH, SECRET, token
 from tests.conftest import REPO
@@ -30,14 +28,7 @@ def server(db_url):
          "--workers", "2", "--threads", "2"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                break
-        except OSError:
-            time.sleep(0.1)
-    else:
+    if not wait_for_port(port, 20):
         proc.kill()
         pytest.fail("gunicorn did not start: " + proc.stdout.read().decode()[-2000:])
     yield port
