@@ -76,6 +76,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(p, select=True, vars=True)
     p = sub.add_parser(
+        "unit",
+        help="run model unit tests (given rows in, expected rows out)",
+        description="Run the unit_tests: of the YAML beside the models. Each model runs on "
+        "its given input rows (as TEMP tables), no parent is built. In-memory SQLite unless "
+        "--database says otherwise. Prints a row diff on failure; exits 1 on any failure.",
+    )
+    _common(p, select=True)
+    p = sub.add_parser(
         "build",
         help="seeds, models and their tests in DAG order",
         description="Load the seeds, then build each selected model and run its data tests "
@@ -214,6 +222,23 @@ def _print_result(index: int, total: int, result) -> None:
             print(f"    {line}")
 
 
+def cmd_unit(args) -> int:
+    from runner.ops import Workspace
+    from runner.unittests import run_unit_tests
+
+    ws = Workspace.open(args.project_dir, args.database or "sqlite:///:memory:")
+    results = run_unit_tests(ws, args.select)
+    for i, r in enumerate(results, start=1):
+        print(f"[{i}/{len(results)}] {r.status} {r.name} ({r.model}) {r.seconds:.2f}s")
+        for line in r.diff:
+            print(f"    {line}")
+        if r.message:
+            print("    " + r.message.replace("\n", "\n    "))
+    bad = sum(r.status != "PASS" for r in results)
+    print(f"Done ({ws.dialect}): {len(results) - bad} PASS, {bad} FAIL/ERROR")
+    return EXIT_FAILED if bad else 0
+
+
 def cmd_build(args) -> int:
     from runner.ops import build, parse_vars
 
@@ -290,6 +315,7 @@ COMMANDS: dict[str, Any] = {
     "ls": cmd_ls,
     "test": cmd_test,
     "build": cmd_build,
+    "unit": cmd_unit,
     "dashboard": cmd_dashboard,
     "serve": cmd_serve,
     "token": cmd_token,

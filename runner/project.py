@@ -14,7 +14,7 @@ import yaml
 
 from runner.errors import ProjectError
 from runner.params import ParamSpec, param_from_config
-from runner.properties import load_properties
+from runner.properties import load_properties, load_unit_tests
 
 PROJECT_FILE = "project.yml"
 DEFAULT_DATABASE = "sqlite:///target/store.db"
@@ -69,6 +69,7 @@ class Project:
     target_dir: Path
     properties: dict[str, Any] = field(default_factory=dict)  # name -> ModelProperties
     singular_tests: dict[str, ModelFile] = field(default_factory=dict)
+    unit_tests: dict[str, Any] = field(default_factory=dict)  # name -> UnitTest
 
     def resolve_database(self, flag: str | None = None) -> str:
         """--database flag, then $DATABASE_URL, then project.yml, then the embedded default."""
@@ -98,6 +99,7 @@ def load_project(root: str | os.PathLike = ".") -> Project:
         target_dir=root / config.get("target-path", "target"),
         properties=load_properties(root, config.get("model-paths", ["models"])),
         singular_tests=_singular(root, config.get("test-paths", ["data-tests"])),
+        unit_tests=load_unit_tests(root, config.get("model-paths", ["models"]), sources),
     )
 
 

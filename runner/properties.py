@@ -19,6 +19,7 @@ test is an ``expression`` every row must satisfy.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,12 +52,84 @@ class DataTest:
 
 
 @dataclass(frozen=True)
+class UnitTest:
+    """A model run on given input rows instead of its parents (dbt's ``unit_tests:``)."""
+
+    name: str
+    model: str
+    given: tuple[tuple[str, tuple[dict, ...]], ...]  # (relation name, rows)
+    expect: tuple[dict, ...]
+    vars: dict[str, Any]
+    ordered: bool
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
 class ModelProperties:
     name: str
     path: str
     description: str = ""
     columns: dict[str, str] = field(default_factory=dict)  # name -> description
     tests: tuple[DataTest, ...] = ()
+    types: dict[str, str] = field(default_factory=dict)  # name -> portable data_type
+
+
+def load_unit_tests(root: Path, dirs: list[str], sources: dict) -> dict[str, UnitTest]:
+    """Every ``unit_tests:`` entry of the YAML files beside the models, by name."""
+    found: dict[str, UnitTest] = {}
+    for d in dirs:
+        for path in sorted((root / d).glob("**/*.yml")):
+            rel = path.relative_to(root).as_posix()
+            tests = _get(_compose(path, rel), "unit_tests")
+            for node in _seq(tests):
+                test = _unit(node, rel, sources)
+                if test.name in found:
+                    raise ProjectError(
+                        f"unit test '{test.name}' is defined twice", path=rel, line=test.line
+                    )
+                found[test.name] = test
+    return found
+
+
+INPUT = re.compile(r"""^\s*(ref|source)\(\s*'([^']+)'\s*(?:,\s*'([^']+)'\s*)?\)\s*$""")
+
+
+def _unit(node, rel: str, sources: dict) -> UnitTest:
+    line = node.start_mark.line + 1
+    spec = yaml.safe_load(yaml.serialize(node)) or {}
+    if not isinstance(spec, dict) or not {"name", "model", "expect"} <= set(spec):
+        raise ProjectError("a unit test needs name, model, given and expect", path=rel, line=line)
+    given = []
+    for item in spec.get("given") or []:
+        match = INPUT.match(str(item.get("input", "")))
+        if not match:
+            raise ProjectError(f"unit test {spec['name']}: input must be ref('m') or source('s', 't')",
+                               path=rel, line=line)  # fmt: skip
+        kind, first, second = match.groups()
+        relation = first
+        if kind == "source":
+            if (first, second) not in sources:
+                raise ProjectError(
+                    f"unit test {spec['name']}: unknown source {first}.{second}",
+                    path=rel,
+                    line=line,
+                )
+            relation = sources[(first, second)].identifier
+        given.append((relation, tuple(item.get("rows") or ())))
+    expect = spec["expect"].get("rows", []) if isinstance(spec["expect"], dict) else spec["expect"]
+    return UnitTest(spec["name"], spec["model"], tuple(given), tuple(expect), dict(spec.get("vars") or {}),
+                    bool(spec.get("ordered", False)), rel, line)  # fmt: skip
+
+
+def _compose(path: Path, rel: str):
+    try:
+        return yaml.compose(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ProjectError(
+            f"invalid YAML: {exc}", path=rel, line=mark.line + 1 if mark else None
+        ) from None
 
 
 def load_properties(root: Path, dirs: list[str]) -> dict[str, ModelProperties]:
@@ -105,12 +178,14 @@ def _model(node, rel: str) -> ModelProperties:
         )
     name = plain["name"]
     tests = [_test(t, name, None, rel) for t in _seq(_get(node, "tests"))]
-    columns = {}
+    columns, types = {}, {}
     for col_node in _seq(_get(node, "columns")):
         col = yaml.safe_load(yaml.serialize(col_node))
         columns[col["name"]] = col.get("description", "")
+        if col.get("data_type"):
+            types[col["name"]] = str(col["data_type"])
         tests += [_test(t, name, col["name"], rel) for t in _seq(_get(col_node, "tests"))]
-    return ModelProperties(name, rel, plain.get("description", ""), columns, tuple(tests))
+    return ModelProperties(name, rel, plain.get("description", ""), columns, tuple(tests), types)
 
 
 def _seq(node) -> list:

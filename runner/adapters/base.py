@@ -120,7 +120,9 @@ class Adapter(ABC):
         return self.query(conn, f"SELECT COUNT(*) FROM {name}")[1][0][0]
 
     TEMP_SCHEMA = "temp"
-    TYPE_NAMES = {"integer": "INTEGER", "real": "REAL", "text": "TEXT"}
+    #: portable type names (seeds' column_types, YAML data_type) -> this engine's
+    TYPE_NAMES = {"integer": "INTEGER", "real": "REAL", "text": "TEXT", "decimal": "TEXT",
+                  "timestamp": "TEXT"}  # fmt: skip
 
     def create_index(self, conn: Any, table: str, columns: Sequence[str]) -> bool:
         """Create the index unless it exists; True when it was created now."""

@@ -124,7 +124,8 @@ class PostgresAdapter(Adapter):
     def in_transaction(self, conn: Any) -> bool:
         return conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
 
-    TYPE_NAMES = {"integer": "BIGINT", "real": "DOUBLE PRECISION", "text": "TEXT"}
+    TYPE_NAMES = {"integer": "BIGINT", "real": "DOUBLE PRECISION", "text": "TEXT",
+                  "decimal": "NUMERIC", "timestamp": "TIMESTAMPTZ"}  # fmt: skip
 
     def relation_kind(self, conn: Any, name: str, source: bool = False) -> str | None:
         rows = self.query(

@@ -1,0 +1,49 @@
+"""Model unit tests (issue 6, item 2): no parent is built, a failure prints a row diff."""
+
+from __future__ import annotations
+
+from runner.cli import main
+from runner.ops import Workspace
+from runner.unittests import compare, run_unit_tests
+from tests.conftest import REPO
+
+FAILING = """
+unit_tests:
+  - name: base_keeps_positive_quantities
+    model: base
+    given:
+      - input: source('shop', 'items')
+        rows: [{id: 1, name: a, qty: 3}, {id: 2, name: b, qty: 0}]
+    expect:
+      rows: [{id: 1, qty: 3}, {id: 2, qty: 0}]
+"""
+
+
+def test_the_dashboard_unit_tests_pass_without_building_anything(db_url):
+    results = run_unit_tests(Workspace.open(REPO, db_url), None)
+    assert len(results) >= 4
+    assert [(r.name, r.status, r.message) for r in results if r.status != "PASS"] == []
+    ws = Workspace.open(REPO, db_url)
+    with ws.adapter.connection() as conn:  # nothing was left behind
+        assert ws.adapter.relation_kind(conn, "stg_events") is None
+        assert ws.adapter.relation_kind(conn, "events", source=True) is None
+
+
+def test_a_failing_unit_test_prints_a_row_diff(shop, db_url, capsys):
+    root = shop()
+    (root / "models/base_unit.yml").write_text(FAILING)
+    assert main(["unit", "--project-dir", str(root), "--database", db_url]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL base_keeps_positive_quantities (base)" in out
+    assert "- expected {'id': 2, 'qty': 0}" in out
+
+
+def test_unit_tests_default_to_in_memory_sqlite(capsys):
+    assert main(["unit", "--project-dir", str(REPO), "--select", "abandonment"]) == 0
+    assert "Done (sqlite): 1 PASS" in capsys.readouterr().out
+
+
+def test_compare_is_order_insensitive_unless_ordered():
+    rows = [{"a": 1}, {"a": 2}]
+    assert compare(rows, list(reversed(rows)), ordered=False) == []
+    assert compare(rows, list(reversed(rows)), ordered=True) != []
