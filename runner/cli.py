@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         "rows. Exits 1 when any test fails.",
     )
     _common(p, select=True, vars=True)
+    p.add_argument("--junit-xml", metavar="PATH", help="also write the results as JUnit XML")
     p = sub.add_parser(
         "unit",
         help="run model unit tests (given rows in, expected rows out)",
@@ -186,6 +187,10 @@ def cmd_test(args) -> int:
 
     ws = _workspace(args)
     results = data_tests(ws, args.select, parse_vars(args.vars))
+    if args.junit_xml:
+        from runner.datatests import write_junit
+
+        write_junit(results, args.junit_xml)
     for i, r in enumerate(results, start=1):
         extra = f" ({r.failures} failing rows)" if r.status == "FAIL" else ""
         print(f"[{i}/{len(results)}] {r.status} {r.name}{extra} {r.seconds:.2f}s")

@@ -115,3 +115,24 @@ def run_tests(adapter: Adapter, conn: Any, cases: list[DataTestCase]) -> list[Da
             results.append(DataTestResult(case.name, "ERROR", 0, time.perf_counter() - start, case.path,
                                       case.line, message=exc.message))  # fmt: skip
     return results
+
+
+def write_junit(results: list[DataTestResult], path: str) -> None:
+    """JUnit XML for CI systems: one testcase per data test, failures with their rows."""
+    from xml.etree import ElementTree as ET
+
+    failures = sum(r.status == "FAIL" for r in results)
+    errors = sum(r.status == "ERROR" for r in results)
+    suite = ET.Element("testsuite", name="data-tests", tests=str(len(results)),
+                       failures=str(failures), errors=str(errors),
+                       time=f"{sum(r.seconds for r in results):.3f}")  # fmt: skip
+    for r in results:
+        case = ET.SubElement(
+            suite, "testcase", classname=r.path, name=r.name, time=f"{r.seconds:.3f}"
+        )
+        if r.status == "FAIL":
+            node = ET.SubElement(case, "failure", message=f"{r.failures} failing rows")
+            node.text = "\n".join(str(row) for row in r.rows)
+        elif r.status == "ERROR":
+            ET.SubElement(case, "error", message=r.message)
+    ET.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)

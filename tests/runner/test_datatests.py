@@ -126,3 +126,25 @@ def test_build_passes_when_tests_pass(shop, db_url, capsys):
     assert main(["build", "--project-dir", str(root), "--database", db_url]) == 0
     out = capsys.readouterr().out
     assert "  test PASS unique_base_id" in out and "final view - " in out
+
+
+def test_junit_xml(built, tmp_path):
+    from xml.etree import ElementTree as ET
+
+    root, ws = built
+    report = tmp_path / "junit.xml"
+    main(
+        [
+            "test",
+            "--project-dir",
+            str(root),
+            "--database",
+            ws.adapter.url,
+            "--junit-xml",
+            str(report),
+        ]
+    )
+    suite = ET.parse(report).getroot()
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("7", "3", "0")
+    failed = [c.get("name") for c in suite.iter("testcase") if c.find("failure") is not None]
+    assert "relationships_base_qty" in failed
