@@ -93,6 +93,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(p, select=True, vars=True)
     p = sub.add_parser(
+        "lineage",
+        help="upstream columns of MODEL.COLUMN down to the sources",
+        description="Print the columns MODEL.COLUMN is computed from, through every upstream "
+        "model (and its CTEs) down to the source columns, with sqlglot's lineage.",
+    )
+    _common(p)
+    p.add_argument("target", metavar="MODEL.COLUMN")
+    p = sub.add_parser(
         "ls",
         help="list models in execution order",
         description="List models in execution order: name, materialization, tags, parents.",
@@ -270,6 +278,15 @@ def cmd_build(args) -> int:
     return EXIT_FAILED if bad else 0
 
 
+def cmd_lineage(args) -> int:
+    from runner.lineage import column_lineage
+
+    ws = _workspace(args)
+    for line in column_lineage(ws.compile(bind=False), args.target):
+        print(line)
+    return 0
+
+
 def cmd_ls(args) -> int:
     ws = _workspace(args)
     compiled = ws.compile(bind=False)
@@ -321,6 +338,7 @@ COMMANDS: dict[str, Any] = {
     "test": cmd_test,
     "build": cmd_build,
     "unit": cmd_unit,
+    "lineage": cmd_lineage,
     "dashboard": cmd_dashboard,
     "serve": cmd_serve,
     "token": cmd_token,
