@@ -101,6 +101,13 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("target", metavar="MODEL.COLUMN")
     p = sub.add_parser(
+        "docs",
+        help="write a static documentation site to target/docs/",
+        description="Write target/docs/: the DAG as a picture, and a page per model with its "
+        "description, columns, tests, rendered SQL and upstream/downstream links.",
+    )
+    _common(p)
+    p = sub.add_parser(
         "ls",
         help="list models in execution order",
         description="List models in execution order: name, materialization, tags, parents.",
@@ -287,6 +294,15 @@ def cmd_lineage(args) -> int:
     return 0
 
 
+def cmd_docs(args) -> int:
+    from runner.docs import write_docs
+
+    ws = _workspace(args)
+    out = write_docs(ws.compile(bind=False))
+    print(f"wrote {out.relative_to(ws.project.root)}/index.html")
+    return 0
+
+
 def cmd_ls(args) -> int:
     ws = _workspace(args)
     compiled = ws.compile(bind=False)
@@ -339,6 +355,7 @@ COMMANDS: dict[str, Any] = {
     "build": cmd_build,
     "unit": cmd_unit,
     "lineage": cmd_lineage,
+    "docs": cmd_docs,
     "dashboard": cmd_dashboard,
     "serve": cmd_serve,
     "token": cmd_token,

@@ -1,0 +1,26 @@
+"""runner docs: a static site with the DAG and a page per model."""
+
+from __future__ import annotations
+
+import shutil
+
+from runner.cli import main
+from tests.conftest import REPO
+
+
+def test_docs_site(tmp_path, capsys):
+    root = tmp_path / "p"
+    root.mkdir()
+    for part in ("project.yml", "models", "macros", "seeds", "data-tests"):
+        src = REPO / part
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, root / part)
+    assert main(["docs", "--project-dir", str(root)]) == 0
+    site = root / "target/docs"
+    index = (site / "index.html").read_text()
+    assert "<svg" in index and "href='stg_events.html'" in index
+    page = (site / "stg_events.html").read_text()
+    assert "metadata.quantity when a whole number" in page  # column description
+    assert "not_null_stg_events_identifier" in page and "stg_events_dirty_values (unit)" in page
+    assert "href='sales_summary.html'" in page  # a child
+    assert "utc_instant(e.created_at)" in page  # rendered SQL
+    assert "wrote target/docs/index.html" in capsys.readouterr().out
