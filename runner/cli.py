@@ -108,6 +108,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(p)
     p = sub.add_parser(
+        "lint",
+        help="static checks of the models (no database needed)",
+        description="Check the models with sqlglot: unknown refs, columns an upstream model or "
+        "source does not produce, ambiguous columns (errors); SELECT * in marts, models no test "
+        "covers (warnings). One line per finding: path:line: level rule: message. Exits 1 on "
+        "any error.",
+    )
+    _common(p, select=True)
+    p = sub.add_parser(
         "ls",
         help="list models in execution order",
         description="List models in execution order: name, materialization, tags, parents.",
@@ -303,6 +312,18 @@ def cmd_docs(args) -> int:
     return 0
 
 
+def cmd_lint(args) -> int:
+    from runner.lint import lint
+
+    ws = _workspace(args)
+    findings = lint(ws.project, ws.dialect, args.select)
+    for finding in findings:
+        print(finding.format())
+    errors = sum(f.level == "error" for f in findings)
+    print(f"{errors} errors, {len(findings) - errors} warnings")
+    return EXIT_FAILED if errors else 0
+
+
 def cmd_ls(args) -> int:
     ws = _workspace(args)
     compiled = ws.compile(bind=False)
@@ -356,6 +377,7 @@ COMMANDS: dict[str, Any] = {
     "unit": cmd_unit,
     "lineage": cmd_lineage,
     "docs": cmd_docs,
+    "lint": cmd_lint,
     "dashboard": cmd_dashboard,
     "serve": cmd_serve,
     "token": cmd_token,

@@ -1,0 +1,100 @@
+"""``runner lint``: static checks of the models with sqlglot, before any database.
+
+Each model's output columns are inferred through the DAG, starting from the columns
+the sources declare in project.yml, so a column a model reads from an upstream model or
+source that does not produce it is found without running anything. Rules (level):
+
+* ``unknown-ref`` (error): ref() to a model that does not exist;
+* ``unknown-column`` (error): a column no input of the query produces;
+* ``ambiguous-column`` (error): an unqualified column more than one input produces;
+* ``select-star-in-mart`` (warning): ``SELECT *`` in a model under a ``marts`` folder;
+* ``untested-model`` (warning): a model with neither data tests nor unit tests.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import OptimizeError
+from sqlglot.optimizer.qualify import qualify
+
+from runner.compile import compile_project
+from runner.errors import GraphError, RunnerError
+from runner.lines import LineMap
+from runner.project import Project
+
+UNRESOLVED = re.compile(r"Column '([^']+)' could not be resolved")
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    line: int
+    rule: str
+    level: str  # error | warning
+    message: str
+
+    def format(self) -> str:
+        return f"{self.path}:{self.line}: {self.level} {self.rule}: {self.message}"
+
+
+def lint(project: Project, dialect: str, selectors: list[str] | None = None) -> list[Finding]:
+    try:
+        compiled = compile_project(project, dialect, {}, bind=False)
+    except GraphError as exc:
+        if "ref(" in exc.message:
+            return [Finding(exc.path or "", exc.line or 1, "unknown-ref", "error", exc.message)]
+        raise
+    selected = set(compiled.graph.select(selectors))
+    schema = {s.identifier: {c: "text" for c in s.columns} for s in project.sources.values()}
+    findings: list[Finding] = []
+    for name in compiled.graph.order:
+        model = compiled.models[name]
+        expression = sqlglot.parse_one(model.sql, read=dialect)
+        problem = None
+        try:
+            qualified = qualify(expression.copy(), schema=schema, dialect=dialect,
+                                validate_qualify_columns=True)  # fmt: skip
+            schema[name] = {c: "text" for c in qualified.named_selects}
+        except (OptimizeError, RunnerError) as exc:
+            problem = str(exc)
+        if name not in selected:
+            continue
+        if problem:
+            findings.append(_column_finding(model, problem, schema))
+        if (
+            "/marts/" in f"/{model.path}"
+            and isinstance(expression, exp.Select)
+            and expression.is_star
+        ):
+            findings.append(Finding(model.path, 1, "select-star-in-mart", "warning",
+                                    "marts list their columns; SELECT * hides what the API returns"))  # fmt: skip
+        props = project.properties.get(name)
+        tested = (props and props.tests) or any(
+            u.model == name for u in project.unit_tests.values()
+        )
+        if not tested:
+            findings.append(Finding(model.path, 1, "untested-model", "warning",
+                                    "no data test or unit test covers this model"))  # fmt: skip
+    return findings
+
+
+def _column_finding(model, problem: str, schema: dict) -> Finding:
+    match = UNRESOLVED.search(problem)
+    lines = LineMap(model.template, model.rendered)
+    if not match:
+        return Finding(model.path, 1, "unknown-column", "error", problem.splitlines()[0])
+    column = match.group(1)
+    line = lines.line_of_token(column) or 1
+    producers = sorted(
+        t for t in model.refs + tuple(s[1] for s in model.sources) if column in schema.get(t, {})
+    )
+    if len(producers) > 1:
+        return Finding(model.path, line, "ambiguous-column", "error",
+                       f"column '{column}' is produced by {', '.join(producers)}: qualify it")  # fmt: skip
+    inputs = ", ".join(model.refs + tuple(".".join(s) for s in model.sources)) or "its inputs"
+    return Finding(model.path, line, "unknown-column", "error",
+                   f"column '{column}' is not produced by {inputs}")  # fmt: skip

@@ -1,0 +1,71 @@
+"""runner lint: each rule, path:line, exit codes; the project's own models lint clean."""
+
+from __future__ import annotations
+
+import pytest
+
+from runner.cli import main
+from runner.lint import lint
+from runner.project import load_project
+from tests.conftest import REPO
+
+TYPED = """
+name: shop
+sources:
+  shop:
+    tables:
+      items: {columns: [id, name, qty]}
+      prices: {columns: [id, price]}
+"""
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgres"])
+def test_the_project_lints_clean(dialect):
+    assert lint(load_project(REPO), dialect) == []
+
+
+def rules(root, dialect="sqlite"):
+    return {(f.path, f.line, f.rule, f.level) for f in lint(load_project(root), dialect)}
+
+
+def test_unknown_and_ambiguous_columns(make_project):
+    root = make_project({
+        "project.yml": TYPED,
+        "models/base.sql": "{{ config(materialized='table') }}\nselect id, qty from {{ source('shop', 'items') }}",
+        "models/uses.sql": "select id,\n  name\nfrom {{ ref('base') }}",
+        "models/both.sql": "select\n  id\nfrom {{ ref('base') }} as b join {{ source('shop', 'prices') }} as p on b.id = p.id",
+    })  # fmt: skip
+    found = rules(root)
+    assert ("models/uses.sql", 2, "unknown-column", "error") in found
+    assert ("models/both.sql", 2, "ambiguous-column", "error") in found
+
+
+def test_unknown_ref(make_project):
+    root = make_project(
+        {"project.yml": TYPED, "models/a.sql": "select 1 as x\nfrom {{ ref('ghost') }}"}
+    )
+    assert rules(root) == {("models/a.sql", 2, "unknown-ref", "error")}
+
+
+def test_star_in_marts_and_untested_models_are_warnings(make_project, capsys):
+    root = make_project({
+        "project.yml": TYPED,
+        "models/marts/m.sql": "select * from {{ source('shop', 'items') }}",
+    })  # fmt: skip
+    assert rules(root) == {
+        ("models/marts/m.sql", 1, "select-star-in-mart", "warning"),
+        ("models/marts/m.sql", 1, "untested-model", "warning"),
+    }
+    assert main(["lint", "--project-dir", str(root)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "0 errors, 2 warnings"
+
+
+def test_errors_exit_1(make_project, capsys):
+    root = make_project(
+        {"project.yml": TYPED, "models/a.sql": "select nope from {{ source('shop', 'items') }}"}
+    )
+    assert main(["lint", "--project-dir", str(root)]) == 1
+    assert (
+        "models/a.sql:1: error unknown-column: column 'nope' is not produced by shop.items"
+        in capsys.readouterr().out
+    )
