@@ -75,10 +75,10 @@ def compile_project(
         {name: m.tags for name, m in rendered.items()},
         {name: m.path for name, m in rendered.items()},
     )
-    models = {}
-    for name in graph.order:
+    models, sqls = {}, {}
+    for name in graph.order:  # parents first, so an ephemeral parent's SQL is ready
         model = rendered[name]
-        sql = _check_and_transpile(model, project.dialect, dialect)
+        sqls[name] = sql = _check_and_transpile(model, project.dialect, dialect)
         ctes = _ephemeral_parents(name, rendered, graph)
         models[name] = CompiledModel(
             name=name,
@@ -89,9 +89,7 @@ def compile_project(
             sources=model.sources,
             binds=tuple(sorted(set(model.binds).union(*(rendered[c].binds for c in ctes)))),
             rendered=model.sql,
-            sql=_with_ctes(
-                sql, [(c, _sql_of(rendered[c], project.dialect, dialect)) for c in ctes], dialect
-            ),
+            sql=_with_ctes(sql, [(c, sqls[c]) for c in ctes], dialect),
             template=model.template,
         )
     return CompiledProject(
@@ -122,12 +120,6 @@ def _check_and_transpile(model: RenderedModel, source_dialect: str | None, targe
         )
     if source_dialect and source_dialect != target:
         return statements[0].sql(dialect=target, pretty=True)
-    return model.sql
-
-
-def _sql_of(model: RenderedModel, source_dialect: str | None, target: str) -> str:
-    if source_dialect and source_dialect != target:
-        return sqlglot.transpile(model.sql, read=source_dialect, write=target, pretty=True)[0]
     return model.sql
 
 

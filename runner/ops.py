@@ -212,40 +212,34 @@ def build(
     as SKIPPED. A singular test runs after the last of the models it refs.
     """
     from runner.datatests import collect, run_tests
-    from runner.run import _run_one
 
     seed(ws, on_result=on_seed)
     compiled = ws.compile(vars, bind=False)
     names = compiled.graph.select(selectors)
     cases = collect(compiled, names, vars or {}, Renderer(ws.project, ws.dialect))
+    built = [n for n in names if compiled.models[n].materialized != "ephemeral"]
     order = {n: i for i, n in enumerate(compiled.graph.order)}
     by_model: dict[str, list] = {}
-    for case in cases:
-        by_model.setdefault(max(case.models, key=order.__getitem__, default=names[-1]), []).append(
-            case
-        )
+    for case in cases:  # after the last built model the test reads
+        readable = [m for m in case.models if m in built] or built[-1:]
+        by_model.setdefault(max(readable, key=order.__getitem__), []).append(case)
     results: list = []
-    blocked: set[str] = set()
+
+    def report(result) -> None:
+        results.append(result)
+        if on_result:
+            on_result(result)
+
     with ws.adapter.connection() as conn:
-        for name in names:
-            model = compiled.models[name]
-            if compiled.graph.ancestors(name) & blocked:
-                blocked.add(name)
-                results.append(NodeResult(name, model.materialized, "SKIPPED", None, 0.0))
-            elif model.materialized != "ephemeral":
-                results.append(_run_one(ws.adapter, conn, compiled, model, model.materialized))
-                if results[-1].status != "OK":
-                    blocked.add(name)
-            if on_result and results and results[-1].name == name:
-                on_result(results[-1])
-            if name in blocked:
-                continue
-            tested = run_tests(ws.adapter, conn, by_model.get(name, []))
+
+        def test_model(node: NodeResult) -> bool:
+            tested = run_tests(ws.adapter, conn, by_model.get(node.name, []))
             for r in tested:
-                results.append(r)
-                if on_result:
-                    on_result(r)
-            if any(r.status != "PASS" for r in tested):
-                blocked.add(name)
+                report(r)
+            return all(r.status == "PASS" for r in tested)
+
+        run_models(
+            ws.adapter, conn, compiled, names, on_result=lambda i, n, r: report(r), after=test_model
+        )
     write_artifacts(compiled, results, "build")
     return results

@@ -53,31 +53,34 @@ def run_models(
     *,
     temp: bool = False,
     on_result: Callable[[int, int, NodeResult], None] | None = None,
+    after: Callable[[NodeResult], bool] | None = None,
 ) -> list[NodeResult]:
-    """Build the models in DAG order; ``temp`` makes every relation private to ``conn``."""
+    """Build the models in DAG order; ``temp`` makes every relation private to ``conn``.
+
+    ``after`` runs once a model is built (``runner build`` tests it there); when it
+    returns False the model's descendants are skipped as if the model had failed.
+    """
     nodes = executable(compiled, names)
     results: list[NodeResult] = []
     broken: set[str] = set()
     for index, model in enumerate(nodes, start=1):
         kind = "temp" if temp else model.materialized
-        if _upstream(compiled, model.name) & broken:
+        if compiled.graph.ancestors(model.name) & broken:
             result = NodeResult(model.name, kind, "SKIPPED", None, 0.0)
             broken.add(model.name)
         else:
-            result = _run_one(adapter, conn, compiled, model, kind)
+            result = build_model(adapter, conn, compiled, model, kind)
             if result.status != "OK":
                 broken.add(model.name)
         results.append(result)
         if on_result:
             on_result(index, len(nodes), result)
+        if after and result.status == "OK" and not after(result):
+            broken.add(model.name)
     return results
 
 
-def _upstream(compiled: CompiledProject, name: str) -> set[str]:
-    return compiled.graph.ancestors(name)
-
-
-def _run_one(adapter, conn, compiled, model: CompiledModel, kind: str) -> NodeResult:
+def build_model(adapter, conn, compiled, model: CompiledModel, kind: str) -> NodeResult:
     start = time.perf_counter()
     params = compiled.bind_values(model.binds)
     try:
