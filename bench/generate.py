@@ -33,6 +33,11 @@ def _stamp(moment: datetime, rnd: random.Random) -> str:
     return (moment - timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M:%S-05:00")
 
 
+def _event(kind: str, sid: str, user, when: datetime, error: str | None = None) -> tuple:
+    """An event without a product (page views and clicks aside)."""
+    return (kind, sid, user, None, None, None, None, None, error, when)
+
+
 def _session(rnd: random.Random, n: int, start: datetime) -> list[tuple]:
     sid = f"s{n:08d}"
     user = f"user{rnd.randrange(50000)}@mail.co" if rnd.random() < 0.3 else rnd.choice([None, ""])
@@ -55,61 +60,22 @@ def _session(rnd: random.Random, n: int, start: datetime) -> list[tuple]:
                 rows += _checkout(rnd, sid, user, slug, name, price, meta, t)
                 t += timedelta(minutes=3)
     if rnd.random() < 0.05:
-        rows.append(("whatsapp_cart_click", sid, user, None, None, None, None, None, None, t))
+        rows.append(_event("whatsapp_cart_click", sid, user, t))
     return rows
 
 
 def _checkout(rnd, sid, user, slug, name, price, meta, t) -> list[tuple]:
-    rows = [("begin_checkout", sid, user, None, None, None, None, None, None, t + timedelta(seconds=20)),
-            ("checkout_started", sid, user, None, None, None, None, None, None, t + timedelta(seconds=21))]  # fmt: skip
+    rows = [_event("begin_checkout", sid, user, t + timedelta(seconds=20)),
+            _event("checkout_started", sid, user, t + timedelta(seconds=21))]  # fmt: skip
     if rnd.random() < 0.05:
-        rows.append(
-            (
-                "payment_error",
-                sid,
-                user,
-                None,
-                None,
-                None,
-                None,
-                None,
-                "declined",
-                t + timedelta(seconds=50),
-            )
-        )
+        rows.append(_event("payment_error", sid, user, t + timedelta(seconds=50), "declined"))
     if rnd.random() < 0.7:
-        rows.append(
-            (
-                "payment_info_entered",
-                sid,
-                user,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                t + timedelta(seconds=60),
-            )
-        )
+        rows.append(_event("payment_info_entered", sid, user, t + timedelta(seconds=60)))
         price = price if rnd.random() > 0.01 else rnd.choice(DIRTY_PRICE)
         rows.append(
             ("purchase", sid, user, slug, name, price, meta, None, None, t + timedelta(seconds=90))
         )
-        rows.append(
-            (
-                "order_completed",
-                sid,
-                user,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                t + timedelta(seconds=92),
-            )
-        )
+        rows.append(_event("order_completed", sid, user, t + timedelta(seconds=92)))
     return rows
 
 
