@@ -64,9 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         help="build models in dependency order",
         description="Build the selected models in dependency order. With --vars the run "
-        "uses temporary tables in one connection, invisible to any other run.",
+        "uses temporary tables in one connection, invisible to any other run. Incremental "
+        "models add the events that arrived since their last run (--full-refresh: rebuild).",
     )
     _common(p, select=True, vars=True)
+    p.add_argument("--full-refresh", action="store_true",
+                   help="rebuild incremental models from scratch")  # fmt: skip
     p = sub.add_parser(
         "test",
         help="run the data tests of the selected models",
@@ -232,7 +235,9 @@ def cmd_run(args) -> int:
 
     ws = _workspace(args)
     start = time.perf_counter()
-    results = run(ws, args.select, parse_vars(args.vars), _print_result)
+    results = run(
+        ws, args.select, parse_vars(args.vars), _print_result, full_refresh=args.full_refresh
+    )
     counts = {s: sum(r.status == s for r in results) for s in ("OK", "ERROR", "SKIPPED")}
     print(
         f"Done in {time.perf_counter() - start:.2f}s: {counts['OK']} OK, {counts['ERROR']} ERROR, "

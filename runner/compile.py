@@ -7,7 +7,7 @@ it, so the API compiles once per ``mode`` and reuses the result for every reques
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import sqlglot
@@ -34,6 +34,11 @@ class CompiledModel:
     rendered: str  # the model's own SQL, after Jinja
     sql: str  # what is executed: transpiled if needed, ephemeral parents inlined as CTEs
     template: str
+    incremental_sql: str | None = (
+        None  # incremental models: what a run on an existing table executes
+    )
+    unique_key: str | None = None
+    indexes: tuple[tuple[str, ...], ...] = ()
 
     def line_map(self) -> LineMap:
         return LineMap(self.template, self.rendered)
@@ -80,6 +85,12 @@ def compile_project(
         model = rendered[name]
         sqls[name] = sql = _check_and_transpile(model, project.dialect, dialect)
         ctes = _ephemeral_parents(name, rendered, graph)
+        incremental = None
+        if model.incremental_sql is not None:
+            incremental = _check_and_transpile(
+                replace(model, sql=model.incremental_sql), project.dialect, dialect
+            )
+            incremental = _with_ctes(incremental, [(c, sqls[c]) for c in ctes], dialect)
         models[name] = CompiledModel(
             name=name,
             path=model.path,
@@ -91,6 +102,9 @@ def compile_project(
             rendered=model.sql,
             sql=_with_ctes(sql, [(c, sqls[c]) for c in ctes], dialect),
             template=model.template,
+            incremental_sql=incremental,
+            unique_key=model.unique_key,
+            indexes=model.indexes,
         )
     return CompiledProject(
         project=project, dialect=dialect, models=models, graph=graph, params=params

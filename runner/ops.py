@@ -83,7 +83,16 @@ def seed(
             results.append(result)
             if on_result:
                 on_result(result)
+        drop_incremental(ws, conn)
     return results
+
+
+def drop_incremental(ws: Workspace, conn: Any) -> None:
+    """Reloaded seeds invalidate what incremental models kept of them (a watermark such
+    as the source's last id): drop them, so the next run builds them whole."""
+    for name, model in ws.compile(bind=False).models.items():
+        if model.materialized == "incremental":
+            ws.adapter.drop_relation(conn, name)
 
 
 def ensure_source_indexes(ws: Workspace, conn: Any) -> list[str]:
@@ -114,10 +123,12 @@ def run(
     vars: dict[str, Any] | None,
     on_result: Callable[[int, int, NodeResult], None] | None = None,
     temp: bool | None = None,
+    full_refresh: bool = False,
 ) -> list[NodeResult]:
     """Without --vars: persistent views and tables. With --vars: temporary, in one connection.
 
     ``temp=False`` with vars builds persistent relations for those vars (``runner up``).
+    Incremental models are always persistent; ``full_refresh`` rebuilds them whole.
     """
     temp = bool(vars) if temp is None else temp
     compiled = ws.compile(vars, bind=temp)
@@ -125,7 +136,8 @@ def run(
     with ws.adapter.connection() as conn:
         if not temp:
             ensure_source_indexes(ws, conn)
-        results = run_models(ws.adapter, conn, compiled, names, temp=temp, on_result=on_result)
+        results = run_models(ws.adapter, conn, compiled, names, temp=temp, on_result=on_result,
+                             full_refresh=full_refresh)  # fmt: skip
     write_artifacts(compiled, results, "run")
     return results
 

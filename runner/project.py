@@ -18,7 +18,7 @@ from runner.properties import load_properties, load_unit_tests
 
 PROJECT_FILE = "project.yml"
 DEFAULT_DATABASE = "sqlite:///target/store.db"
-MATERIALIZATIONS = ("view", "table", "ephemeral")
+MATERIALIZATIONS = ("view", "table", "ephemeral", "incremental")
 
 
 @dataclass(frozen=True)

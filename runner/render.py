@@ -35,6 +35,11 @@ class RenderedModel:
     materialized: str
     tags: tuple[str, ...]
     binds: tuple[str, ...]
+    #: incremental models: the SQL rendered with is_incremental() true, the key whose
+    #: rows it replaces, and the indexes created with the table
+    incremental_sql: str | None = None
+    unique_key: str | None = None
+    indexes: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass
@@ -46,6 +51,7 @@ class _State:
     sources: list[tuple[str, str]] = field(default_factory=list)
     config: dict[str, Any] = field(default_factory=dict)
     binds: set[str] = field(default_factory=set)
+    incremental: bool = False
 
 
 class Renderer:
@@ -131,10 +137,7 @@ class Renderer:
         return state, context
 
     def _render(self, model, state: _State, context: dict) -> RenderedModel:
-        state.model, state.refs, state.sources, state.config = model.name, [], [], {}
-        state.binds = set()
-        with _located(model.name, self.templates):
-            sql = self.env.get_template(model.path).render(context)
+        sql = self._render_once(model, state, context, incremental=False)
         materialized = state.config.get("materialized", "view")
         if materialized not in MATERIALIZATIONS:
             raise ProjectError(
@@ -144,6 +147,9 @@ class Renderer:
                 hint="use one of " + ", ".join(MATERIALIZATIONS),
             )
         tags = state.config.get("tags", ())
+        incremental = {}
+        if materialized == "incremental":
+            incremental = self._incremental(model, state, context)
         return RenderedModel(
             name=model.name,
             path=model.path,
@@ -154,7 +160,39 @@ class Renderer:
             materialized=materialized,
             tags=(tags,) if isinstance(tags, str) else tuple(tags),
             binds=tuple(sorted(state.binds)),
+            **incremental,
         )
+
+    def _render_once(self, model, state: _State, context: dict, incremental: bool) -> str:
+        state.model, state.refs, state.sources, state.config = model.name, [], [], {}
+        state.binds, state.incremental = set(), incremental
+        with _located(model.name, self.templates):
+            return self.env.get_template(model.path).render(context)
+
+    def _incremental(self, model, state: _State, context: dict) -> dict[str, Any]:
+        """Render an incremental model a second time with is_incremental() true.
+
+        Both renderings are compiled ahead, so the choice between them is made at run
+        time (does the table exist?) without rendering again. dbt's delete+insert: the
+        incremental SQL returns every row to (re)write; rows of the table with the same
+        ``unique_key`` are deleted first.
+        """
+        config = dict(state.config)
+        key = config.get("unique_key")
+        if not isinstance(key, str) or not key:
+            raise ProjectError(
+                "an incremental model needs config(unique_key='column')",
+                model=model.name,
+                path=model.path,
+                hint="the rows the incremental SQL returns replace the rows with the same key",
+            )
+        indexes = tuple((i,) if isinstance(i, str) else tuple(i) for i in config.get("indexes", ()))
+        refs, sources, binds = list(state.refs), list(state.sources), set(state.binds)
+        sql = self._render_once(model, state, context, incremental=True)
+        state.refs, state.sources = refs + state.refs, sources + state.sources
+        state.binds |= binds
+        state.config = config
+        return {"incremental_sql": _trim(sql), "unique_key": key, "indexes": indexes}
 
     def _context(self, state: _State, vars: dict, params: dict[str, str], bind: bool) -> dict:
         project = self.project
@@ -206,7 +244,15 @@ class Renderer:
                 f"env_var('{name}') is not set and has no default", model=state.model
             )
 
-        return {"ref": ref, "source": source, "var": var, "config": config, "env_var": env_var}
+        def is_incremental() -> bool:
+            return state.incremental
+
+        def this() -> str:
+            return state.model
+
+        return {"ref": ref, "source": source, "var": var, "config": config,
+                "env_var": env_var, "is_incremental": is_incremental,
+                "this": _This(this)}  # fmt: skip
 
     def _macro_proxies(self, registry: dict[str, Any]) -> dict[str, Any]:
         proxies: dict[str, Any] = {name: _proxy(name, registry) for name in self.macro_names}
@@ -215,6 +261,16 @@ class Renderer:
             if sep and prefix in DIALECT_PREFIXES and base not in self.macro_names:
                 proxies[base] = _dispatcher(base, registry, (self.dialect, *self.fallbacks))
         return proxies
+
+
+class _This:
+    """``{{ this }}``: the model's own relation (dbt's spelling)."""
+
+    def __init__(self, name) -> None:
+        self._name = name
+
+    def __str__(self) -> str:
+        return self._name()
 
 
 def _bytecode_cache(project: Project) -> jinja2.BytecodeCache | None:

@@ -54,8 +54,10 @@ def run_models(
     temp: bool = False,
     on_result: Callable[[int, int, NodeResult], None] | None = None,
     after: Callable[[NodeResult], bool] | None = None,
+    full_refresh: bool = False,
 ) -> list[NodeResult]:
-    """Build the models in DAG order; ``temp`` makes every relation private to ``conn``.
+    """Build the models in DAG order; ``temp`` makes every relation private to ``conn``,
+    except incremental models, which are shared state and always persistent.
 
     ``after`` runs once a model is built (``runner build`` tests it there); when it
     returns False the model's descendants are skipped as if the model had failed.
@@ -64,12 +66,12 @@ def run_models(
     results: list[NodeResult] = []
     broken: set[str] = set()
     for index, model in enumerate(nodes, start=1):
-        kind = "temp" if temp else model.materialized
+        kind = "temp" if temp and model.materialized != "incremental" else model.materialized
         if compiled.graph.ancestors(model.name) & broken:
             result = NodeResult(model.name, kind, "SKIPPED", None, 0.0)
             broken.add(model.name)
         else:
-            result = build_model(adapter, conn, compiled, model, kind)
+            result = build_model(adapter, conn, compiled, model, kind, full_refresh)
             if result.status != "OK":
                 broken.add(model.name)
         results.append(result)
@@ -80,11 +82,15 @@ def run_models(
     return results
 
 
-def build_model(adapter, conn, compiled, model: CompiledModel, kind: str) -> NodeResult:
+def build_model(
+    adapter, conn, compiled, model: CompiledModel, kind: str, full_refresh: bool = False
+) -> NodeResult:
     start = time.perf_counter()
     params = compiled.bind_values(model.binds)
     try:
-        if kind == "temp":
+        if kind == "incremental":
+            rows = adapter.materialize_incremental(conn, model, params, full_refresh)
+        elif kind == "temp":
             rows = adapter.create_temp(conn, model.name, model.sql, params)
         else:
             rows = adapter.materialize(conn, model.name, model.sql, kind, params)
@@ -105,12 +111,21 @@ def query_models(
 
     Intermediate models become temporary tables private to this connection and are
     rolled back at the end, so concurrent callers with other params never meet.
+    Incremental ancestors are brought up to date first, each in its own short write
+    transaction (they are shared state: the events added since the last run).
     ``params`` overrides the bound values the project was compiled with.
     """
     values = {**compiled.params, **(params or {})}
     outputs = list(outputs)
     needed = set(outputs).union(*(compiled.graph.ancestors(o) for o in outputs))
     nodes = executable(compiled, needed)
+    for model in [m for m in nodes if m.materialized == "incremental"]:
+        try:
+            adapter.materialize_incremental(conn, model, {n: values[n] for n in model.binds})
+        except DatabaseError as exc:
+            locate(model, exc, header_lines=1)
+            raise
+    nodes = [m for m in nodes if m.materialized != "incremental"]
     parents = {p for m in nodes for p in m.refs}
     results: dict[str, list[dict[str, Any]]] = {}
     adapter.execute(conn, "BEGIN")

@@ -17,7 +17,7 @@ from urllib.parse import quote
 import pytest
 
 from runner.adapters import adapter_for_url
-from runner.ops import Workspace
+from runner.ops import Workspace, drop_incremental
 from runner.render import Renderer
 
 REPO = Path(__file__).resolve().parent.parent
@@ -92,6 +92,7 @@ def create_events(url: str, rows: list[dict]) -> None:
     ddl = Renderer(ws.project, ws.dialect).call_macro("create_events_table", ws.project.vars, {})
     with ws.adapter.connection() as conn:
         ws.adapter.drop_relation(conn, "events", source=True)
+        drop_incremental(ws, conn)  # what they kept of the old table is stale
         ws.adapter.execute(conn, ddl)
         if rows:
             data = [[row.get(c) for c in EVENT_COLUMNS] for row in rows]

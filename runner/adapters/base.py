@@ -76,8 +76,11 @@ class Adapter(ABC):
             columns = [d[0] for d in cur.description or ()]
             return columns, list(cur.fetchall())
 
-    def transaction(self, conn: Any) -> Iterator[None]:
-        return _Transaction(self, conn)
+    def transaction(self, conn: Any, write_lock: str | None = None) -> Iterator[None]:
+        """BEGIN ... COMMIT (ROLLBACK on error); ``write_lock`` serialises writers by name."""
+        return _Transaction(self, conn, write_lock)
+
+    BEGIN_WRITE = "BEGIN"
 
     @abstractmethod
     def in_transaction(self, conn: Any) -> bool:
@@ -109,6 +112,39 @@ class Adapter(ABC):
             return None
         return self.count(conn, target)
 
+    def materialize_incremental(
+        self, conn: Any, model: Any, params: dict[str, Any] | None, full_refresh: bool = False
+    ) -> int:
+        """Build an incremental model: the whole table the first time (or on
+        ``full_refresh``), afterwards dbt's delete+insert of the rows its incremental SQL
+        returns. One transaction that holds the model's write lock, so concurrent runs
+        (API workers refreshing before a request) apply each batch once, in turn.
+        Returns the number of rows written.
+        """
+        target = self.qualify(model.name)
+        with self.transaction(conn, write_lock=model.name):
+            if full_refresh or self.relation_kind(conn, model.name) != "table":
+                self.drop_relation(conn, model.name)
+                self.execute(conn, f"CREATE TABLE {target} AS\n{model.sql}", params)
+                for columns in model.indexes:
+                    self.create_index(conn, model.name, columns, model=True)
+                return self.count(conn, target)
+            batch = quote(model.name + "__batch")
+            staged = f"{self.TEMP_SCHEMA}.{batch}"
+            self.execute(conn, f"DROP TABLE IF EXISTS {staged}")
+            self.execute(conn, f"CREATE TEMP TABLE {batch} AS\n{model.incremental_sql}", params)
+            names = self.query(conn, f"SELECT * FROM {staged} LIMIT 0")[0]
+            columns = ", ".join(quote(c) for c in names)
+            key = quote(model.unique_key)
+            self.execute(conn, f"DELETE FROM {target} WHERE {key} IN (SELECT {key} FROM {staged})")
+            self.execute(conn, f"INSERT INTO {target} ({columns}) SELECT {columns} FROM {staged}")
+            written = self.count(conn, staged)
+            self.execute(conn, f"DROP TABLE {staged}")
+            return written
+
+    def lock(self, conn: Any, name: str) -> None:
+        """Hold a lock named ``name`` until the transaction ends (engines that need one)."""
+
     def create_temp(self, conn: Any, name: str, sql: str, params: dict[str, Any] | None) -> int:
         """A temporary table private to this connection (shadows a same-named relation)."""
         name = quote(name)
@@ -124,22 +160,32 @@ class Adapter(ABC):
     TYPE_NAMES = {"integer": "INTEGER", "real": "REAL", "text": "TEXT", "decimal": "TEXT",
                   "timestamp": "TEXT"}  # fmt: skip
 
-    def create_index(self, conn: Any, table: str, columns: Sequence[str]) -> bool:
-        """Create the index unless it exists; True when it was created now."""
+    def create_index(
+        self, conn: Any, table: str, columns: Sequence[str], model: bool = False
+    ) -> bool:
+        """Create the index unless it exists; True when it was created now. ``model``:
+        ``table`` is a model's relation (not a source's)."""
         cols = [quote(c) for c in columns]
         index = quote(f"ix_{table}_{'_'.join(cols)}")
-        if self.relation_kind(conn, index, source=True):
+        if self.relation_kind(conn, index, source=not model):
             return False
-        self.execute(conn, f"CREATE INDEX {index} ON {quote(table)} ({', '.join(cols)})")
+        self.execute(conn, self.index_sql(index, table, cols, model))
         return True
+
+    def index_sql(self, index: str, table: str, columns: list[str], model: bool) -> str:
+        return f"CREATE INDEX {index} ON {quote(table)} ({', '.join(columns)})"
 
 
 class _Transaction:
-    def __init__(self, adapter: Adapter, conn: Any) -> None:
-        self.adapter, self.conn = adapter, conn
+    def __init__(self, adapter: Adapter, conn: Any, write_lock: str | None = None) -> None:
+        self.adapter, self.conn, self.write_lock = adapter, conn, write_lock
 
     def __enter__(self) -> None:
-        self.adapter.execute(self.conn, "BEGIN")
+        if self.write_lock is None:
+            self.adapter.execute(self.conn, "BEGIN")
+            return
+        self.adapter.execute(self.conn, self.adapter.BEGIN_WRITE)
+        self.adapter.lock(self.conn, self.write_lock)
 
     def __exit__(self, kind, exc, tb) -> bool:
         if not self.adapter.in_transaction(self.conn):

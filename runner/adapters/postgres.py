@@ -121,6 +121,11 @@ class PostgresAdapter(Adapter):
             sql = sql.replace(f"%%({name})s", f"%({name})s")
         return sql
 
+    def lock(self, conn: Any, name: str) -> None:
+        """A transaction-scoped advisory lock: writers of one model take turns; readers
+        (and the storefront's writes to events) are never blocked by it."""
+        self.query(conn, "SELECT pg_advisory_xact_lock(hashtext(:n))", {"n": f"runner:{name}"})
+
     def in_transaction(self, conn: Any) -> bool:
         return conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
 

@@ -81,6 +81,14 @@ class SQLiteAdapter(Adapter):
                 else base.with_name(f"{base.stem}.analytics{base.suffix}")
             )
 
+    #: takes the write lock at BEGIN, so a writer never works from a stale snapshot
+    BEGIN_WRITE = "BEGIN IMMEDIATE"
+
+    def index_sql(self, index: str, table: str, columns: list[str], model: bool) -> str:
+        """SQLite names the schema on the index, not on the table."""
+        schema = f"{MODELS_SCHEMA}." if model and self.models_path else ""
+        return f"CREATE INDEX {schema}{index} ON {quote(table)} ({', '.join(columns)})"
+
     def qualify(self, name: str, source: bool = False) -> str:
         name = quote(name)
         return name if source or self.models_path is None else f"{MODELS_SCHEMA}.{name}"

@@ -1,0 +1,112 @@
+"""Incremental models on both engines: whole build, delete+insert batches, full refresh."""
+
+from __future__ import annotations
+
+import pytest
+
+from runner.errors import ProjectError
+from runner.ops import Workspace, run, seed
+from runner.run import query_models
+
+TOTALS = """
+    {{ config(materialized='incremental', unique_key='name', indexes=[['total']]) }}
+    select name, sum(qty) as total, count(*) as n, max(id) as last_id
+    from {{ source('shop', 'items') }}
+    {% if is_incremental() %}
+    where name in (select name from {{ source('shop', 'items') }}
+                   where id > (select coalesce(max(last_id), 0) from {{ this }}))
+    {% endif %}
+    group by name
+"""
+
+
+@pytest.fixture
+def ledger(shop):
+    return shop(
+        models__totals_sql=TOTALS,
+        models__base_sql="select 1 as one",
+        models__final_sql="select name, total from {{ ref('totals') }}",
+    )
+
+
+def add_item(ws, id_, name, qty):
+    with ws.adapter.connection() as conn:
+        ws.adapter.execute(
+            conn, "insert into items (id, name, qty) values (:i, :n, :q)",
+            {"i": id_, "n": name, "q": qty},
+        )  # fmt: skip
+
+
+def table(ws, sql):
+    with ws.adapter.connection() as conn:
+        return sorted(ws.adapter.query(conn, sql)[1])
+
+
+def test_first_run_builds_the_whole_table_with_its_indexes(shop, db_url):
+    ws = Workspace.open(shop(models__totals_sql=TOTALS), db_url)
+    seed(ws)
+    [result] = run(ws, ["totals"], None)
+    assert (result.materialized, result.status, result.rows) == ("incremental", "OK", 3)
+    with ws.adapter.connection() as conn:
+        assert ws.adapter.relation_kind(conn, "ix_totals_total") == "index"
+
+
+def test_a_later_run_replaces_only_the_rows_of_the_keys_it_returns(ledger, db_url):
+    ws = Workspace.open(ledger, db_url)
+    seed(ws)
+    run(ws, ["totals"], None)
+    add_item(ws, 4, "a", 10)
+    add_item(ws, 5, "d", 1)
+    [result] = run(ws, ["totals"], None)
+    assert result.rows == 2
+    assert table(ws, "select name, total, n from totals") == [
+        ("a", 13, 2), ("b", 0, 1), ("c", 5, 1), ("d", 1, 1)
+    ]  # fmt: skip
+    assert [r.rows for r in run(ws, ["totals"], None)] == [0]
+
+
+def test_full_refresh_rebuilds(ledger, db_url):
+    ws = Workspace.open(ledger, db_url)
+    seed(ws)
+    run(ws, ["totals"], None)
+    with ws.adapter.connection() as conn:
+        ws.adapter.execute(conn, "delete from totals")
+    assert table(ws, "select name from totals") == []
+    run(ws, ["totals"], None, full_refresh=True)
+    assert [n for (n,) in table(ws, "select name from totals")] == ["a", "b", "c"]
+
+
+def test_reseeding_the_source_drops_incremental_state(ledger, db_url):
+    ws = Workspace.open(ledger, db_url)
+    seed(ws)
+    run(ws, ["totals"], None)
+    seed(ws)
+    with ws.adapter.connection() as conn:
+        assert ws.adapter.relation_kind(conn, "totals") is None
+
+
+def test_a_query_brings_incremental_parents_up_to_date_first(ledger, db_url):
+    ws = Workspace.open(ledger, db_url)
+    seed(ws)
+    compiled = ws.compile(bind=True)
+    with ws.adapter.connection() as conn:
+        first = query_models(ws.adapter, conn, compiled, ["final"])["final"]
+    assert sorted((r["name"], r["total"]) for r in first) == [("a", 3), ("b", 0), ("c", 5)]
+    add_item(ws, 4, "c", 2)
+    with ws.adapter.connection() as conn:
+        again = query_models(ws.adapter, conn, compiled, ["final"])["final"]
+    assert sorted((r["name"], r["total"]) for r in again) == [("a", 3), ("b", 0), ("c", 7)]
+
+
+def test_an_incremental_model_needs_a_unique_key(shop, db_url):
+    root = shop(models__totals_sql="{{ config(materialized='incremental') }} select 1 as x")
+    with pytest.raises(ProjectError, match="unique_key") as info:
+        Workspace.open(root, db_url).compile()
+    assert info.value.path == "models/totals.sql"
+
+
+def test_this_and_is_incremental_render_both_ways(shop, db_url):
+    compiled = Workspace.open(shop(models__totals_sql=TOTALS), db_url).compile()
+    model = compiled.models["totals"]
+    assert "from totals" in model.incremental_sql and "max(last_id)" in model.incremental_sql
+    assert "max(last_id)" not in model.sql
