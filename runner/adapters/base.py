@@ -144,6 +144,7 @@ class Adapter(ABC):
 
     def lock(self, conn: Any, name: str) -> None:
         """Hold a lock named ``name`` until the transaction ends (engines that need one)."""
+        return None
 
     def create_temp(self, conn: Any, name: str, sql: str, params: dict[str, Any] | None) -> int:
         """A temporary table private to this connection (shadows a same-named relation)."""
