@@ -55,6 +55,24 @@ class CompiledProject:
     def bind_values(self, names: tuple[str, ...] | set[str]) -> dict[str, str]:
         return {name: self.params[name] for name in names}
 
+    def sql_reading(self, name: str, relations: set[str]) -> str:
+        """The model's SQL with the ephemeral parents in ``relations`` read from relations
+        of that name instead of inlined (a unit test gives them as rows)."""
+        model = self.models[name]
+        if not any(
+            self.models[r].materialized == "ephemeral" for r in model.refs if r in relations
+        ):
+            return model.sql
+        found: set[str] = set()
+        stack = [p for p in model.refs if p not in relations]
+        while stack:
+            parent = stack.pop()
+            if parent not in found and self.models[parent].materialized == "ephemeral":
+                found.add(parent)
+                stack.extend(p for p in self.models[parent].refs if p not in relations)
+        ctes = [(n, self.models[n].rendered) for n in self.graph.order if n in found]
+        return _with_ctes(model.rendered, ctes, self.dialect)
+
 
 def split_vars(project: Project, given: dict[str, Any] | None) -> tuple[dict, dict]:
     """(plain vars, param values) from the project defaults and the run's --vars."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 
 from runner.adapters.base import quote
@@ -88,7 +89,8 @@ def _run_one(ws, renderer: Renderer, test: UnitTest) -> UnitResult:
                     adapter.load_rows(
                         conn, relation, columns, [[r.get(c) for c in columns] for r in rows]
                     )
-            names, data = adapter.query(conn, model.sql, compiled.bind_values(model.binds))
+            sql = compiled.sql_reading(test.model, {relation for relation, _ in test.given})
+            names, data = adapter.query(conn, sql, compiled.bind_values(model.binds))
         finally:
             if adapter.in_transaction(conn):
                 adapter.execute(conn, "ROLLBACK")
@@ -100,10 +102,20 @@ def _run_one(ws, renderer: Renderer, test: UnitTest) -> UnitResult:
     )
 
 
+def _comparable(value: Any) -> Any:
+    """An instant from the database as the canonical UTC text YAML expectations use
+    ('YYYY-MM-DD HH:MM:SS.ffffff', what SQLite stores), so one test serves both engines."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value
+
+
 def compare(expected: list[dict], got: list[dict], ordered: bool) -> list[str]:
     """A readable diff of expected vs actual rows, on the expected rows' columns."""
     columns = list(dict.fromkeys(k for r in expected for k in r)) or (list(got[0]) if got else [])
-    project = [{c: row.get(c) for c in columns} for row in got]
+    project = [{c: _comparable(row.get(c)) for c in columns} for row in got]
     want = [{c: row.get(c) for c in columns} for row in expected]
     if not ordered:
         project, want = sorted(project, key=repr), sorted(want, key=repr)
