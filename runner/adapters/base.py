@@ -122,8 +122,11 @@ class Adapter(ABC):
         Returns the number of rows written.
         """
         target = self.qualify(model.name)
+        exists = not full_refresh and self.relation_kind(conn, model.name) == "table"
+        if exists and not self._has_rows(conn, model.incremental_sql, params):
+            return 0  # nothing arrived: no write lock taken, readers and writers unaffected
         with self.transaction(conn, write_lock=model.name):
-            if full_refresh or self.relation_kind(conn, model.name) != "table":
+            if not exists or self.relation_kind(conn, model.name) != "table":
                 self.drop_relation(conn, model.name)
                 self.execute(conn, f"CREATE TABLE {target} AS\n{model.sql}", params)
                 for columns in model.indexes:
@@ -141,6 +144,10 @@ class Adapter(ABC):
             written = self.count(conn, staged)
             self.execute(conn, f"DROP TABLE {staged}")
             return written
+
+    def _has_rows(self, conn: Any, sql: str, params: dict[str, Any] | None) -> bool:
+        """Whether a query returns any row (read only, so it costs no lock)."""
+        return bool(self.query(conn, f"SELECT 1 FROM (\n{sql}\n) AS batch LIMIT 1", params)[1])
 
     def lock(self, conn: Any, name: str) -> None:
         """Hold a lock named ``name`` until the transaction ends (engines that need one)."""

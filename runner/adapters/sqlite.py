@@ -113,6 +113,7 @@ class SQLiteAdapter(Adapter):
             if self.models_path:
                 with self.errors():
                     conn.execute(f"ATTACH DATABASE ? AS {MODELS_SCHEMA}", (self.models_path,))
+                _write_ahead_log(conn)
             _register_functions(conn)
             if self.statement_timeout_ms:
                 _limit_statements(conn, self.statement_timeout_ms / 1000)
@@ -161,6 +162,15 @@ class SQLiteAdapter(Adapter):
         with self.errors():
             db = sqlite_utils.Database(conn)
             db[quote(table)].insert_all((dict(zip(columns, row)) for row in rows), batch_size=1000)
+
+
+def _write_ahead_log(conn: sqlite3.Connection) -> None:
+    """The models' file in WAL mode (persistent, set once): an incremental refresh then
+    commits while requests read, instead of waiting for every reader to finish."""
+    try:
+        conn.execute(f"PRAGMA {MODELS_SCHEMA}.journal_mode = WAL")
+    except sqlite3.OperationalError:
+        pass  # another connection holds it; a later connection sets it
 
 
 def _limit_statements(conn: sqlite3.Connection, seconds: float) -> None:
