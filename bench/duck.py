@@ -14,22 +14,36 @@ from runner.render import Renderer
 MARTS_FROM = "api.dashboard"
 
 
-def compile_for_duckdb(project: Project, mode: str) -> list[tuple[str, str, bool]]:
-    """(name, DuckDB SQL, is_intermediate) in execution order."""
+#: built once, like the incremental tables a run keeps on the other engines
+STATE = ("int_events", "int_hourly")
+#: per request, before the marts: tables, except ephemeral models (views = inlined)
+REQUEST = ("stg_window", "stg_events")
+
+
+def compile_for_duckdb(project: Project, mode: str) -> list[tuple[str, str, str]]:
+    """(name, DuckDB SQL, kind) in execution order; kind is 'state' (a run's incremental
+    tables, built whole), 'table' or 'view' (per request) or 'output' (a mart)."""
     from api.dashboard import MARTS
 
     params = resolve_params(project.params, {"mode": mode})
     rendered = Renderer(project, "duckdb", fallbacks=("postgres",)).render_all(
         dict(project.vars), params, True
     )
-    order = ["stg_events", *MARTS]
+
+    def kind(name: str) -> str:
+        if name in STATE:
+            return "state"
+        if name in REQUEST:
+            return "view" if rendered[name].materialized == "ephemeral" else "table"
+        return "output"
+
     return [
         (
             name,
             sqlglot.transpile(rendered[name].sql, read="postgres", write="duckdb")[0],
-            name == "stg_events",
+            kind(name),
         )
-        for name in order
+        for name in (*STATE, *REQUEST, *MARTS)
     ]
 
 
@@ -51,12 +65,24 @@ def load_duckdb(csv_path: Path):
     return con
 
 
-def run_duckdb(con, compiled: list[tuple[str, str, bool]], as_of: str) -> dict[str, list[tuple]]:
+def build_state(con, compiled: list[tuple[str, str, str]]) -> None:
+    """The incremental models, built whole from the events (DuckDB's first run)."""
+    for name, sql, kind in compiled:
+        if kind == "state":
+            con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
+
+
+def run_duckdb(con, compiled: list[tuple[str, str, str]], as_of: str) -> dict[str, list[tuple]]:
+    """One dashboard request: the per-request models and the marts (state already built)."""
     out = {}
-    for name, sql, intermediate in compiled:
+    for name, sql, kind in compiled:
         params = {"as_of": as_of} if "$as_of" in sql else None
-        if intermediate:
+        if kind == "table":
             con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}", params)
-        else:
+        elif kind == "view":
+            # a view cannot take a prepared parameter; as_of is our own canonical text
+            literal = sql.replace("$as_of", "'" + as_of.replace("'", "") + "'")
+            con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {literal}")
+        elif kind == "output":
             out[name] = con.execute(sql, params).fetchall()
     return out

@@ -58,3 +58,21 @@ SELECT {{ window_day(k) }} AS day{% if not loop.last %} UNION ALL{% endif %}
     PostgreSQL inlines a CTE referenced once, which lets it push filters down. -#}
 {% macro sqlite__materialized_cte() %}MATERIALIZED{% endmacro %}
 {% macro default__materialized_cte() %}{% endmacro %}
+
+{#- the start of the UTC hour of an instant (same type as the instant) -#}
+{% macro sqlite__hour_of(ts) %}(substr({{ ts }}, 1, 13) || ':00:00.000000'){% endmacro %}
+{% macro postgres__hour_of(ts) %}date_trunc('hour', {{ ts }}){% endmacro %}
+
+{#- the first hour boundary at or after an instant -#}
+{% macro sqlite__ceil_hour(ts) -%}
+(CASE WHEN {{ hour_of(ts) }} = {{ ts }} THEN {{ ts }}
+      ELSE strftime('%Y-%m-%d %H:00:00.000000', substr({{ ts }}, 1, 19), '+1 hour') END)
+{%- endmacro %}
+{% macro postgres__ceil_hour(ts) -%}
+(CASE WHEN date_trunc('hour', {{ ts }}) = {{ ts }} THEN {{ ts }}
+      ELSE date_trunc('hour', {{ ts }}) + INTERVAL '1 hour' END)
+{%- endmacro %}
+
+{#- a <> b where NULL equals NULL -#}
+{% macro sqlite__differs(a, b) %}({{ a }} IS NOT {{ b }}){% endmacro %}
+{% macro postgres__differs(a, b) %}({{ a }} IS DISTINCT FROM {{ b }}){% endmacro %}

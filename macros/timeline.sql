@@ -9,10 +9,9 @@ counts AS (
     SELECT
         day,
         {%- for t in event_types %}
-        COUNT(CASE WHEN event_type = '{{ t }}' THEN 1 END) AS {{ t }}{{ "," if not loop.last }}
+        {{ count_events("event_type = '" ~ t ~ "'") }} AS {{ t }}{{ "," if not loop.last }}
         {%- endfor %}
-    FROM {{ ref('stg_events') }}
-    WHERE in_window = 1
+    FROM {{ ref('stg_window') }}
     GROUP BY day
 )
 SELECT

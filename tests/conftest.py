@@ -101,6 +101,15 @@ def create_events(url: str, rows: list[dict]) -> None:
             ws.adapter.load_rows(conn, "events", list(EVENT_COLUMNS), data)
 
 
+def append_events(url: str, rows: list[dict]) -> None:
+    """Insert ``rows`` (each with its id) into an existing events table."""
+    if rows:
+        ws = Workspace.open(REPO, database=url)
+        with ws.adapter.connection() as conn:
+            data = [[row.get(c) for c in EVENT_COLUMNS] for row in rows]
+            ws.adapter.load_rows(conn, "events", list(EVENT_COLUMNS), data)
+
+
 @pytest.fixture
 def events_db(db_url):
     """A database on the engine under test plus a loader for the events table."""

@@ -2,12 +2,11 @@
     and the two conversions between them -#}
 WITH counts AS (
     SELECT
-        COUNT(CASE WHEN event_type = 'checkout_started' THEN 1 END) AS checkout_started_count,
-        COUNT(CASE WHEN event_type = 'payment_info_entered' THEN 1 END) AS payment_info_entered_count,
-        COUNT(CASE WHEN event_type = 'order_completed' THEN 1 END) AS order_completed_count
-    FROM {{ ref('stg_events') }}
-    WHERE in_window = 1
-      AND event_type IN ('checkout_started', 'payment_info_entered', 'order_completed')
+        {{ count_events("event_type = 'checkout_started'") }} AS checkout_started_count,
+        {{ count_events("event_type = 'payment_info_entered'") }} AS payment_info_entered_count,
+        {{ count_events("event_type = 'order_completed'") }} AS order_completed_count
+    FROM {{ ref('stg_window') }}
+    WHERE event_type IN ('checkout_started', 'payment_info_entered', 'order_completed')
 )
 SELECT
     checkout_started_count,

@@ -5,9 +5,8 @@ WITH counts AS (
         {{ count_mode("event_type = 'add_to_cart'") }} AS add_to_cart,
         {{ count_mode("event_type = 'begin_checkout'") }} AS begin_checkout,
         {{ count_mode("event_type = 'purchase'") }} AS purchase
-    FROM {{ ref('stg_events') }}
-    WHERE in_window = 1
-      AND event_type IN ('product_view', 'add_to_cart', 'begin_checkout', 'purchase')
+    FROM {{ ref('stg_window') }}
+    WHERE event_type IN ('product_view', 'add_to_cart', 'begin_checkout', 'purchase')
 )
 SELECT
     product_view,

@@ -1,51 +1,51 @@
 {#- product_performance: per slug with a view, cart or purchase in W; first 10 by views.
     purchases is units in total mode and distinct purchasing sessions in unique mode.
-    latest_name is MATERIALIZED: per-request tables have no statistics, and PostgreSQL
-    would otherwise re-run the window function once per slug in a nested loop. -#}
+    The name (latest named event in W) is looked up for those 10 slugs only, through
+    int_events' (product_slug, ts) index. -#}
 WITH per_slug AS (
     SELECT
         product_slug AS slug,
-        {{ count_mode("event_type = 'product_view'") }} AS views,
-        {{ count_mode("event_type = 'add_to_cart'") }} AS add_to_cart,
-        COALESCE(SUM(CASE WHEN event_type = 'purchase' THEN quantity END), 0) AS purchases_units,
-        COUNT(DISTINCT CASE WHEN event_type = 'purchase' THEN session_id END) AS purchase_sessions
-    FROM {{ ref('stg_events') }}
-    WHERE in_window = 1
-      AND product_slug IS NOT NULL
+        {{ count_mode("event_type = 'product_view'", 'slug') }} AS views,
+        {{ count_mode("event_type = 'add_to_cart'", 'slug') }} AS add_to_cart,
+        COALESCE(SUM(CASE WHEN event_type = 'purchase' THEN units ELSE 0 END), 0) AS purchases_units,
+        COALESCE(SUM(CASE WHEN event_type = 'purchase' THEN first_slug ELSE 0 END), 0) AS purchase_sessions
+    FROM {{ ref('stg_window') }}
+    WHERE product_slug IS NOT NULL
       AND event_type IN ('product_view', 'add_to_cart', 'purchase')
     GROUP BY product_slug
+    HAVING SUM(n) > 0
 ),
-latest_name AS MATERIALIZED (
-    SELECT slug, name
-    FROM (
-        SELECT
-            product_slug AS slug,
-            product_name AS name,
-            ROW_NUMBER() OVER (PARTITION BY product_slug ORDER BY ts DESC, id DESC) AS position
-        FROM {{ ref('stg_events') }}
-        WHERE in_window = 1 AND product_slug IS NOT NULL AND product_name IS NOT NULL
-    ) AS named
-    WHERE position = 1
-),
-scored AS (
+top AS (
     SELECT
-        per_slug.slug,
-        COALESCE(latest_name.name, per_slug.slug) AS name,
-        per_slug.views,
-        per_slug.add_to_cart,
-        {% if var('mode') == 'unique' %}per_slug.purchase_sessions{% else %}per_slug.purchases_units{% endif %} AS purchases,
-        per_slug.purchases_units
+        slug,
+        views,
+        add_to_cart,
+        {% if var('mode') == 'unique' %}purchase_sessions{% else %}purchases_units{% endif %} AS purchases,
+        purchases_units
     FROM per_slug
-    LEFT JOIN latest_name ON latest_name.slug = per_slug.slug
+    ORDER BY views DESC, {{ sort_key('slug') }}
+    LIMIT 10
+),
+bounds AS (
+    SELECT {{ as_of() }} AS b, {{ days_before_as_of(var('window_days')) }} AS a
 )
 SELECT
-    slug,
-    name,
-    views,
-    add_to_cart,
-    purchases,
-    purchases_units,
-    {{ pct('purchases', 'views') }} AS conversion_rate
-FROM scored
-ORDER BY views DESC, {{ sort_key('slug') }}
-LIMIT 10
+    top.slug,
+    COALESCE((
+        SELECT e.product_name
+        FROM {{ ref('int_events') }} AS e
+        WHERE e.product_slug = top.slug
+          AND e.product_name IS NOT NULL
+          AND e.ts >= bounds.a
+          AND e.ts <= bounds.b
+        ORDER BY e.ts DESC, e.id DESC
+        LIMIT 1
+    ), top.slug) AS name,
+    top.views,
+    top.add_to_cart,
+    top.purchases,
+    top.purchases_units,
+    {{ pct('top.purchases', 'top.views') }} AS conversion_rate
+FROM top
+CROSS JOIN bounds
+ORDER BY top.views DESC, {{ sort_key('top.slug') }}

@@ -1,7 +1,13 @@
 {#- total_sales, total_revenue, average_order_value: purchase events in W -#}
+WITH purchases AS (
+    SELECT
+        COALESCE(SUM(n), 0) AS total_sales,
+        {{ money_sum('amount', 'mult') }} AS revenue
+    FROM {{ ref('stg_window') }}
+    WHERE event_type = 'purchase'
+)
 SELECT
-    COUNT(*) AS total_sales,
-    {{ money_round(money_sum('unit_price', 'quantity')) }} AS total_revenue,
-    {{ money_ratio(money_sum('unit_price', 'quantity'), 'COUNT(*)') }} AS average_order_value
-FROM {{ ref('stg_events') }}
-WHERE in_window = 1 AND event_type = 'purchase'
+    total_sales,
+    {{ money_round('revenue') }} AS total_revenue,
+    {{ money_ratio('revenue', 'total_sales') }} AS average_order_value
+FROM purchases

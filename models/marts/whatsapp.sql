@@ -1,6 +1,6 @@
 {#- whatsapp_sessions and whatsapp_purchases: distinct sessions in W -#}
 SELECT
-    COUNT(DISTINCT CASE WHEN event_type = 'whatsapp_cart_click' THEN session_id END) AS whatsapp_sessions,
-    COUNT(DISTINCT CASE WHEN event_type = 'whatsapp_purchase' THEN session_id END) AS whatsapp_purchases
-FROM {{ ref('stg_events') }}
-WHERE in_window = 1 AND event_type IN ('whatsapp_cart_click', 'whatsapp_purchase')
+    COALESCE(SUM(CASE WHEN event_type = 'whatsapp_cart_click' THEN first_type ELSE 0 END), 0) AS whatsapp_sessions,
+    COALESCE(SUM(CASE WHEN event_type = 'whatsapp_purchase' THEN first_type ELSE 0 END), 0) AS whatsapp_purchases
+FROM {{ ref('stg_window') }}
+WHERE event_type IN ('whatsapp_cart_click', 'whatsapp_purchase')

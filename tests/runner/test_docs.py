@@ -17,10 +17,10 @@ def test_docs_site(tmp_path, capsys):
     assert main(["docs", "--project-dir", str(root)]) == 0
     site = root / "target/docs"
     index = (site / "index.html").read_text()
-    assert "<svg" in index and "href='stg_events.html'" in index
-    page = (site / "stg_events.html").read_text()
+    assert "<svg" in index and "href='int_events.html'" in index
+    page = (site / "int_events.html").read_text()
     assert "metadata.quantity when a whole number" in page  # column description
-    assert "not_null_stg_events_identifier" in page and "stg_events_dirty_values (unit)" in page
-    assert "href='sales_summary.html'" in page  # a child
-    assert "utc_instant(e.created_at)" in page  # rendered SQL
+    assert "not_null_int_events_identifier" in page and "int_events_dirty_values (unit)" in page
+    assert "href='stg_events.html'" in page  # a child
+    assert "utc_instant(created_at)" in page  # rendered SQL
     assert "wrote target/docs/index.html" in capsys.readouterr().out

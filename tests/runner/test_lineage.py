@@ -18,9 +18,11 @@ def test_revenue_comes_from_price_and_metadata(engine_url):
         Workspace.open(REPO, engine_url).compile(bind=False), "sales_summary.total_revenue"
     )
     assert lines[0] == "sales_summary.total_revenue"
-    assert "stg_events.unit_price" in [line.strip() for line in lines]
+    assert "parsed.unit_price" in [line.strip() for line in lines]  # int_events' parse
     leaves = {line.strip() for line in lines if line.endswith("(source)")}
-    assert leaves == {"events.price  (source)", "events.metadata  (source)"}
+    # revenue = price x quantity of purchase events
+    assert leaves == {"events.price  (source)", "events.metadata  (source)",
+                      "events.event_type  (source)"}  # fmt: skip
 
 
 def test_cli_and_unknown_column(capsys):

@@ -1,0 +1,69 @@
+{{ config(materialized='table', tags=['staging']) }}
+{#- The 7-day window W as additive facts, built per request from int_hourly (whole
+    hours) and int_events (the partial hours at W's two edges), exact to the microsecond.
+
+    Each row: day, event_type, product_slug, source (page views), n events, units,
+    amount x mult = revenue, and first_session / first_type / first_slug: how many of
+    those events are the first in W of their session / (session, type) /
+    (session, type, slug). An event is the first of its key in W = [a, b] when its
+    previous event of that key is before a; summing the first_* columns therefore
+    counts distinct sessions (spec: count_mode in unique mode).
+
+    Whole hours [h1, h2) come from int_hourly, where an hour's previous-event instants
+    are kept by hour: "before a" is "before hour(a)", plus the corrections below for
+    previous events inside hour(a) but before a. -#}
+WITH bounds AS {{ materialized_cte() }} (
+    SELECT
+        {{ as_of() }} AS b,
+        {{ days_before_as_of(var('window_days')) }} AS a
+),
+hours AS {{ materialized_cte() }} (
+    SELECT a, b, {{ hour_of('a') }} AS h0, {{ ceil_hour('a') }} AS h1, {{ hour_of('b') }} AS h2
+    FROM bounds
+),
+whole_hours AS (
+    SELECT r.day, r.event_type, r.product_slug, r.source, r.n, r.units,
+           r.revenue AS amount, 1 AS mult,
+           CASE WHEN r.ph_session IS NULL OR r.ph_session < hours.h0 THEN r.n ELSE 0 END AS first_session,
+           CASE WHEN r.ph_type IS NULL OR r.ph_type < hours.h0 THEN r.n ELSE 0 END AS first_type,
+           CASE WHEN r.ph_slug IS NULL OR r.ph_slug < hours.h0 THEN r.n ELSE 0 END AS first_slug
+    FROM hours
+    JOIN {{ ref('int_hourly') }} AS r ON r.hour >= hours.h1 AND r.hour < hours.h2
+),
+edge_events AS (
+    SELECT e.day, e.event_type, e.product_slug, e.source, e.quantity, e.unit_price, e.prev_session, e.prev_type, e.prev_slug, hours.a
+    FROM hours JOIN {{ ref('int_events') }} AS e ON e.ts >= hours.a AND e.ts < hours.h1
+    UNION ALL
+    SELECT e.day, e.event_type, e.product_slug, e.source, e.quantity, e.unit_price, e.prev_session, e.prev_type, e.prev_slug, hours.a
+    FROM hours JOIN {{ ref('int_events') }} AS e ON e.ts >= hours.h2 AND e.ts <= hours.b
+),
+edges AS (
+    SELECT day, event_type, product_slug,
+           CASE WHEN event_type = 'page_view' THEN source END AS source,
+           1 AS n, quantity AS units,
+           CASE WHEN event_type = 'purchase' THEN unit_price ELSE 0 END AS amount, quantity AS mult,
+           CASE WHEN prev_session IS NULL OR prev_session < a THEN 1 ELSE 0 END AS first_session,
+           CASE WHEN prev_type IS NULL OR prev_type < a THEN 1 ELSE 0 END AS first_type,
+           CASE WHEN prev_slug IS NULL OR prev_slug < a THEN 1 ELSE 0 END AS first_slug
+    FROM edge_events
+),
+{#- events in whole hours whose previous event is in hour(a) but before a: int_hourly
+    counted them as not first -#}
+{%- set corrections = ['session', 'type', 'slug'] %}
+corrections AS (
+{%- for key in corrections %}
+    SELECT e.day, e.event_type, e.product_slug,
+           CASE WHEN e.event_type = 'page_view' THEN e.source END AS source,
+           0 AS n, 0 AS units, 0 AS amount, 0 AS mult
+           {%- for flag in corrections %}, {{ 1 if flag == key else 0 }} AS first_{{ flag }}{% endfor %}
+    FROM hours
+    JOIN {{ ref('int_events') }} AS e ON e.prev_{{ key }} >= hours.h0 AND e.prev_{{ key }} < hours.a
+    WHERE e.ts >= hours.h1 AND e.ts < hours.h2
+    {{- " UNION ALL" if not loop.last }}
+{%- endfor %}
+)
+SELECT day, event_type, product_slug, source, n, units, amount, mult, first_session, first_type, first_slug FROM whole_hours
+UNION ALL
+SELECT day, event_type, product_slug, source, n, units, amount, mult, first_session, first_type, first_slug FROM edges
+UNION ALL
+SELECT day, event_type, product_slug, source, n, units, amount, mult, first_session, first_type, first_slug FROM corrections
