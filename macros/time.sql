@@ -76,3 +76,15 @@ SELECT {{ window_day(k) }} AS day{% if not loop.last %} UNION ALL{% endif %}
 {#- a <> b where NULL equals NULL -#}
 {% macro sqlite__differs(a, b) %}({{ a }} IS NOT {{ b }}){% endmacro %}
 {% macro postgres__differs(a, b) %}({{ a }} IS DISTINCT FROM {{ b }}){% endmacro %}
+
+{#- the start of the UTC day of an instant, and the first midnight at or after it -#}
+{% macro sqlite__day_floor(ts) %}(substr({{ ts }}, 1, 10) || ' 00:00:00.000000'){% endmacro %}
+{% macro postgres__day_floor(ts) %}date_trunc('day', {{ ts }}){% endmacro %}
+{% macro sqlite__ceil_day(ts) -%}
+(CASE WHEN {{ day_floor(ts) }} = {{ ts }} THEN {{ ts }}
+      ELSE date(substr({{ ts }}, 1, 10), '+1 day') || ' 00:00:00.000000' END)
+{%- endmacro %}
+{% macro postgres__ceil_day(ts) -%}
+(CASE WHEN date_trunc('day', {{ ts }}) = {{ ts }} THEN {{ ts }}
+      ELSE date_trunc('day', {{ ts }}) + INTERVAL '1 day' END)
+{%- endmacro %}

@@ -1,5 +1,6 @@
 {{ config(materialized='incremental', unique_key='id', tags=['staging'],
-          indexes=[['id'], ['ts'], ['event_type', 'ts'], ['session_id'], ['batch'],
+          indexes=[['id'], ['ts'], ['event_type', 'ts', 'identifier', 'day', 'session_id'],
+                   ['session_id'], ['batch', 'hour'], ['hour'],
                    ['prev_session'], ['prev_type'], ['prev_slug'], ['product_slug', 'ts']]) }}
 {#- Every event parsed once (spec section 1: the one place that knows dirty data), kept
     up to date incrementally: each run parses only the events that arrived since the
@@ -20,15 +21,19 @@
 WITH
 {%- if is_incremental() %}
 mark AS {{ materialized_cte() }} (
-    SELECT COALESCE(MAX(id), 0) AS last_id, COALESCE(MAX(batch), 0) + 1 AS batch
-    FROM {{ this }}
+    {#- two scalar subqueries: each MAX is then one index lookup -#}
+    SELECT COALESCE((SELECT MAX(id) FROM {{ this }}), 0) AS last_id,
+           COALESCE((SELECT MAX(batch) FROM {{ this }}), 0) + 1 AS batch
 ),
 arrived AS {{ materialized_cte() }} (
-    SELECT e.*, mark.batch
-    FROM mark
-    CROSS JOIN {{ source('store', 'events') }} AS e
-    WHERE e.id > mark.last_id - {{ var('late_commit_ids') | int }}
-      AND NOT EXISTS (SELECT 1 FROM {{ this }} AS seen WHERE seen.id = e.id)
+    SELECT e.*, (SELECT batch FROM mark) AS batch
+    FROM {{ source('store', 'events') }} AS e
+    WHERE e.id > (SELECT last_id FROM mark) - {{ var('late_commit_ids') | int }}
+      AND NOT EXISTS (
+          SELECT 1 FROM {{ this }} AS seen
+          WHERE seen.id = e.id
+            AND seen.id > (SELECT last_id FROM mark) - {{ var('late_commit_ids') | int }}
+      )
 ),
 {%- else %}
 arrived AS (

@@ -1,4 +1,5 @@
-{{ config(materialized='incremental', unique_key='hour', tags=['staging'], indexes=[['hour']]) }}
+{{ config(materialized='incremental', unique_key='hour', tags=['staging'],
+          indexes=[['hour'], ['day'], ['batch', 'day']]) }}
 {#- Events per UTC hour, kept up to date incrementally: a run re-aggregates only the
     hours that hold rows int_events (re)wrote since this table's last batch (late events
     included), and replaces those hours whole.
@@ -6,6 +7,18 @@
     One row per hour, event type, slug, page_view source and the hours of the three
     previous-event instants (int_events): a request sums whole hours from here and reads
     only the window's two partial edge hours from int_events (stg_window). -#}
+WITH events AS (
+{%- if is_incremental() %}
+    SELECT *
+    FROM {{ ref('int_events') }}
+    WHERE hour IN (
+        SELECT hour FROM {{ ref('int_events') }}
+        WHERE batch > (SELECT COALESCE(MAX(batch), 0) FROM {{ this }})
+    )
+{%- else %}
+    SELECT * FROM {{ ref('int_events') }} WHERE hour IS NOT NULL
+{%- endif %}
+)
 SELECT
     hour,
     day,
@@ -19,14 +32,7 @@ SELECT
     SUM(quantity) AS units,
     {{ money_sum("CASE WHEN event_type = 'purchase' THEN unit_price ELSE 0 END", 'quantity') }} AS revenue,
     MAX(batch) AS batch
-FROM {{ ref('int_events') }}
-WHERE ts IS NOT NULL
-{%- if is_incremental() %}
-  AND hour IN (
-      SELECT hour FROM {{ ref('int_events') }}
-      WHERE batch > (SELECT COALESCE(MAX(batch), 0) FROM {{ this }}) AND hour IS NOT NULL
-  )
-{%- endif %}
+FROM events
 GROUP BY
     hour,
     day,

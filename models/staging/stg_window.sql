@@ -9,9 +9,9 @@
     previous event of that key is before a; summing the first_* columns therefore
     counts distinct sessions (spec: count_mode in unique mode).
 
-    Whole hours [h1, h2) come from int_hourly, where an hour's previous-event instants
-    are kept by hour: "before a" is "before hour(a)", plus the corrections below for
-    previous events inside hour(a) but before a. -#}
+    Whole hours [h1, h2) come from int_daily and int_hourly, where previous-event
+    instants are kept by hour: "before a" is "before hour(a)", plus the corrections
+    below for previous events inside hour(a) but before a. -#}
 WITH bounds AS {{ materialized_cte() }} (
     SELECT
         {{ as_of() }} AS b,
@@ -21,6 +21,28 @@ hours AS {{ materialized_cte() }} (
     SELECT a, b, {{ hour_of('a') }} AS h0, {{ ceil_hour('a') }} AS h1, {{ hour_of('b') }} AS h2
     FROM bounds
 ),
+days AS {{ materialized_cte() }} (
+    SELECT hours.*, {{ ceil_day('h1') }} AS d1, {{ day_floor('h2') }} AS d2
+    FROM hours
+),
+{#- whole hours [h1, h2): the whole days [d1, d2) from int_daily, the hours around them
+    from int_hourly (window_days >= 1, so d1 <= d2) #}
+rollup AS (
+    SELECT r.day, r.event_type, r.product_slug, r.source, r.n, r.units, r.revenue,
+           r.ph_session, r.ph_type, r.ph_slug
+    FROM days
+    JOIN {{ ref('int_daily') }} AS r ON r.day >= {{ utc_day('days.d1') }} AND r.day < {{ utc_day('days.d2') }}
+    UNION ALL
+    SELECT r.day, r.event_type, r.product_slug, r.source, r.n, r.units, r.revenue,
+           r.ph_session, r.ph_type, r.ph_slug
+    FROM days
+    JOIN {{ ref('int_hourly') }} AS r ON r.hour >= days.h1 AND r.hour < days.d1
+    UNION ALL
+    SELECT r.day, r.event_type, r.product_slug, r.source, r.n, r.units, r.revenue,
+           r.ph_session, r.ph_type, r.ph_slug
+    FROM days
+    JOIN {{ ref('int_hourly') }} AS r ON r.hour >= days.d2 AND r.hour < days.h2
+),
 whole_hours AS (
     SELECT r.day, r.event_type, r.product_slug, r.source, r.n, r.units,
            r.revenue AS amount, 1 AS mult,
@@ -28,7 +50,7 @@ whole_hours AS (
            CASE WHEN r.ph_type IS NULL OR r.ph_type < hours.h0 THEN r.n ELSE 0 END AS first_type,
            CASE WHEN r.ph_slug IS NULL OR r.ph_slug < hours.h0 THEN r.n ELSE 0 END AS first_slug
     FROM hours
-    JOIN {{ ref('int_hourly') }} AS r ON r.hour >= hours.h1 AND r.hour < hours.h2
+    CROSS JOIN rollup AS r
 ),
 edge_events AS (
     SELECT e.day, e.event_type, e.product_slug, e.source, e.quantity, e.unit_price, e.prev_session, e.prev_type, e.prev_slug, hours.a
@@ -61,9 +83,33 @@ corrections AS (
     WHERE e.ts >= hours.h1 AND e.ts < hours.h2
     {{- " UNION ALL" if not loop.last }}
 {%- endfor %}
+),
+{#- one row per day, type, slug and source: every mart then reads a few thousand rows.
+    Money is summed on purchase rows only (on SQLite an exact sum is a Python call). #}
+facts AS {{ materialized_cte() }} (
+    SELECT day, event_type, product_slug, source, n, units, amount, mult, first_session, first_type, first_slug FROM whole_hours
+    UNION ALL
+    SELECT day, event_type, product_slug, source, n, units, amount, mult, first_session, first_type, first_slug FROM edges
+    UNION ALL
+    SELECT day, event_type, product_slug, source, n, units, amount, mult, first_session, first_type, first_slug FROM corrections
 )
-SELECT day, event_type, product_slug, source, n, units, amount, mult, first_session, first_type, first_slug FROM whole_hours
+{%- for purchases in [true, false] %}
+SELECT
+    day,
+    event_type,
+    product_slug,
+    source,
+    SUM(n) AS n,
+    SUM(units) AS units,
+    {{ money_sum('amount', 'mult') if purchases else '0' }} AS amount,
+    1 AS mult,
+    SUM(first_session) AS first_session,
+    SUM(first_type) AS first_type,
+    SUM(first_slug) AS first_slug
+FROM facts
+WHERE event_type {{ '=' if purchases else '<>' }} 'purchase'
+GROUP BY day, event_type, product_slug, source
+{%- if purchases %}
 UNION ALL
-SELECT day, event_type, product_slug, source, n, units, amount, mult, first_session, first_type, first_slug FROM edges
-UNION ALL
-SELECT day, event_type, product_slug, source, n, units, amount, mult, first_session, first_type, first_slug FROM corrections
+{%- endif %}
+{%- endfor %}

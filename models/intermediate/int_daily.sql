@@ -1,0 +1,51 @@
+{{ config(materialized='incremental', unique_key='day', tags=['staging'],
+          indexes=[['day'], ['batch']]) }}
+{#- int_hourly summed per UTC day, kept up to date incrementally (the days of the hours
+    int_hourly rebuilt since this table's last batch). A request reads the days W holds
+    whole from here: about 24 times fewer rows than hours.
+
+    A previous-event hour on the same day collapses to the day's start: such an event
+    is never the first of its key in a window that holds the whole day. Earlier hours
+    are kept as they are (stg_window compares them with the hour of W's start). -#}
+WITH hours AS (
+{%- if is_incremental() %}
+    SELECT *
+    FROM {{ ref('int_hourly') }}
+    WHERE day IN (
+        SELECT day FROM {{ ref('int_hourly') }}
+        WHERE batch > (SELECT COALESCE(MAX(batch), 0) FROM {{ this }})
+    )
+{%- else %}
+    SELECT * FROM {{ ref('int_hourly') }}
+{%- endif %}
+),
+collapsed AS (
+    SELECT
+        day,
+        event_type,
+        product_slug,
+        source,
+        {%- for key in ['session', 'type', 'slug'] %}
+        CASE WHEN ph_{{ key }} >= {{ day_floor('hour') }} THEN {{ day_floor('hour') }}
+             ELSE ph_{{ key }} END AS ph_{{ key }},
+        {%- endfor %}
+        n,
+        units,
+        revenue,
+        batch
+    FROM hours
+)
+SELECT
+    day,
+    event_type,
+    product_slug,
+    source,
+    ph_session,
+    ph_type,
+    ph_slug,
+    SUM(n) AS n,
+    SUM(units) AS units,
+    {{ money_sum('revenue', '1') }} AS revenue,
+    MAX(batch) AS batch
+FROM collapsed
+GROUP BY day, event_type, product_slug, source, ph_session, ph_type, ph_slug
