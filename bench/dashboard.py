@@ -72,7 +72,8 @@ def load_sqlite(rows, size: int) -> tuple[str, dict]:
     from runner.ops import Workspace, ensure_source_indexes
 
     path = OUT / f"events_{size}.db"
-    path.unlink(missing_ok=True)
+    for stale in (path, *OUT.glob(f"events_{size}.analytics.db*")):
+        stale.unlink(missing_ok=True)  # the models' file too: its state was of the old events
     url = f"sqlite:///{path}"
     ws = Workspace.open(REPO, url)
     start = time.perf_counter()
