@@ -9,12 +9,7 @@
     are kept as they are (stg_window compares them with the hour of W's start). -#}
 WITH hours AS (
 {%- if is_incremental() %}
-    SELECT *
-    FROM {{ ref('int_hourly') }}
-    WHERE day IN (
-        SELECT day FROM {{ ref('int_hourly') }}
-        WHERE batch > (SELECT COALESCE(MAX(batch), 0) FROM {{ this }})
-    )
+    {{ rows_of_touched_partitions(ref('int_hourly'), 'day') | indent(4) }}
 {%- else %}
     SELECT * FROM {{ ref('int_hourly') }}
 {%- endif %}

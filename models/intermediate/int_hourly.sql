@@ -9,12 +9,7 @@
     only the window's two partial edge hours from int_events (stg_window). -#}
 WITH events AS (
 {%- if is_incremental() %}
-    SELECT *
-    FROM {{ ref('int_events') }}
-    WHERE hour IN (
-        SELECT hour FROM {{ ref('int_events') }}
-        WHERE batch > (SELECT COALESCE(MAX(batch), 0) FROM {{ this }})
-    )
+    {{ rows_of_touched_partitions(ref('int_events'), 'hour') | indent(4) }}
 {%- else %}
     SELECT * FROM {{ ref('int_events') }} WHERE hour IS NOT NULL
 {%- endif %}

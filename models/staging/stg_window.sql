@@ -1,6 +1,7 @@
 {{ config(materialized='table', tags=['staging']) }}
-{#- The 7-day window W as additive facts, built per request from int_hourly (whole
-    hours) and int_events (the partial hours at W's two edges), exact to the microsecond.
+{#- The 7-day window W as additive facts, built per request from int_daily and
+    int_hourly (whole days and hours) and int_events (the partial hours at W's two
+    edges), exact to the microsecond.
 
     Each row: day, event_type, product_slug, source (page views), n events, units,
     amount x mult = revenue, and first_session / first_type / first_slug: how many of
@@ -27,21 +28,19 @@ days AS {{ materialized_cte() }} (
 ),
 {#- whole hours [h1, h2): the whole days [d1, d2) from int_daily, the hours around them
     from int_hourly (window_days >= 1, so d1 <= d2) #}
+{%- set parts = [
+    ('int_daily', "r.day >= " ~ utc_day('days.d1') ~ " AND r.day < " ~ utc_day('days.d2')),
+    ('int_hourly', 'r.hour >= days.h1 AND r.hour < days.d1'),
+    ('int_hourly', 'r.hour >= days.d2 AND r.hour < days.h2'),
+] %}
 rollup AS (
+{%- for model, within in parts %}
     SELECT r.day, r.event_type, r.product_slug, r.source, r.n, r.units, r.revenue,
            r.ph_session, r.ph_type, r.ph_slug
     FROM days
-    JOIN {{ ref('int_daily') }} AS r ON r.day >= {{ utc_day('days.d1') }} AND r.day < {{ utc_day('days.d2') }}
-    UNION ALL
-    SELECT r.day, r.event_type, r.product_slug, r.source, r.n, r.units, r.revenue,
-           r.ph_session, r.ph_type, r.ph_slug
-    FROM days
-    JOIN {{ ref('int_hourly') }} AS r ON r.hour >= days.h1 AND r.hour < days.d1
-    UNION ALL
-    SELECT r.day, r.event_type, r.product_slug, r.source, r.n, r.units, r.revenue,
-           r.ph_session, r.ph_type, r.ph_slug
-    FROM days
-    JOIN {{ ref('int_hourly') }} AS r ON r.hour >= days.d2 AND r.hour < days.h2
+    JOIN {{ ref(model) }} AS r ON {{ within }}
+    {{- " UNION ALL" if not loop.last }}
+{%- endfor %}
 ),
 whole_hours AS (
     SELECT r.day, r.event_type, r.product_slug, r.source, r.n, r.units,
@@ -52,12 +51,13 @@ whole_hours AS (
     FROM hours
     CROSS JOIN rollup AS r
 ),
+{#- the partial hours at W's edges, [a, h1) and [h2, b] #}
 edge_events AS (
+{%- for within in ['e.ts >= hours.a AND e.ts < hours.h1', 'e.ts >= hours.h2 AND e.ts <= hours.b'] %}
     SELECT e.day, e.event_type, e.product_slug, e.source, e.quantity, e.unit_price, e.prev_session, e.prev_type, e.prev_slug, hours.a
-    FROM hours JOIN {{ ref('int_events') }} AS e ON e.ts >= hours.a AND e.ts < hours.h1
-    UNION ALL
-    SELECT e.day, e.event_type, e.product_slug, e.source, e.quantity, e.unit_price, e.prev_session, e.prev_type, e.prev_slug, hours.a
-    FROM hours JOIN {{ ref('int_events') }} AS e ON e.ts >= hours.h2 AND e.ts <= hours.b
+    FROM hours JOIN {{ ref('int_events') }} AS e ON {{ within }}
+    {{- " UNION ALL" if not loop.last }}
+{%- endfor %}
 ),
 edges AS (
     SELECT day, event_type, product_slug,
@@ -69,7 +69,7 @@ edges AS (
            CASE WHEN prev_slug IS NULL OR prev_slug < a THEN 1 ELSE 0 END AS first_slug
     FROM edge_events
 ),
-{#- events in whole hours whose previous event is in hour(a) but before a: int_hourly
+{#- events in whole hours whose previous event is in hour(a) but before a: the rollups
     counted them as not first -#}
 {%- set corrections = ['session', 'type', 'slug'] %}
 corrections AS (
@@ -87,11 +87,10 @@ corrections AS (
 {#- one row per day, type, slug and source: every mart then reads a few thousand rows.
     Money is summed on purchase rows only (on SQLite an exact sum is a Python call). #}
 facts AS {{ materialized_cte() }} (
-    SELECT day, event_type, product_slug, source, n, units, amount, mult, first_session, first_type, first_slug FROM whole_hours
-    UNION ALL
-    SELECT day, event_type, product_slug, source, n, units, amount, mult, first_session, first_type, first_slug FROM edges
-    UNION ALL
-    SELECT day, event_type, product_slug, source, n, units, amount, mult, first_session, first_type, first_slug FROM corrections
+{%- for part in ['whole_hours', 'edges', 'corrections'] %}
+    SELECT day, event_type, product_slug, source, n, units, amount, mult, first_session, first_type, first_slug FROM {{ part }}
+    {{- " UNION ALL" if not loop.last }}
+{%- endfor %}
 )
 {%- for purchases in [true, false] %}
 SELECT
