@@ -33,6 +33,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from api.dashboard import DashboardService
+from bench.duck import STATE
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out"
@@ -210,11 +211,11 @@ def measure_duckdb(csv_path: Path, runs: int) -> dict:
 
 
 def build_state(url: str) -> float:
-    """`runner run -s int_events int_hourly int_daily`: the incremental tables, built whole."""
+    """`runner run -s <the incremental models>`: their tables, built whole."""
     from runner.ops import Workspace, run
 
     start = time.perf_counter()
-    results = run(Workspace.open(REPO, url), ["int_events", "int_hourly", "int_daily"], None)
+    results = run(Workspace.open(REPO, url), list(STATE), None)
     assert {r.status for r in results} == {"OK"}, results
     return time.perf_counter() - start
 
@@ -247,7 +248,7 @@ def measure_refresh(url: str, size: int) -> dict:
         start = time.perf_counter()
         body = service.compute("unique", AS_OF)
         out[name] = {"appended": len(rows), "request_seconds": time.perf_counter() - start}
-    run(ws, ["int_events", "int_hourly", "int_daily"], None, full_refresh=True)
+    run(ws, list(STATE), None, full_refresh=True)
     assert service.compute("unique", AS_OF) == body, "incremental != full refresh"
     return {"refresh": out}
 

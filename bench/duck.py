@@ -14,7 +14,7 @@ from runner.render import Renderer
 MARTS_FROM = "api.dashboard"
 
 
-#: built once, like the incremental tables a run keeps on the other engines
+#: the incremental models: built once, like the tables a run keeps on the other engines
 STATE = ("int_events", "int_hourly", "int_daily")
 #: per request, before the marts: tables, except ephemeral models (views = inlined)
 REQUEST = ("stg_window", "stg_events")
