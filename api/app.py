@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import time
 
 import falcon
@@ -11,8 +10,11 @@ import falcon
 from api.auth import Authenticator
 from api.config import Config
 from api.dashboard import DashboardService
+from api.errors import ErrorMapper, unexpected
 from api.openapi import OpenAPIResource
 from api.resources import DashboardResource, HealthResource, ReadyResource
+from runner.adapters import ConnectionSettings
+from runner.errors import RunnerError
 from runner.ops import Workspace
 
 DASHBOARD_PATH = "/api/analytics/dashboard-stats"
@@ -44,21 +46,9 @@ class AccessLog:
         )
 
 
-def _unexpected(req, resp, ex, params) -> None:
-    """Anything unforeseen is a JSON 500: logged here, never shown to the client."""
-    if isinstance(ex, falcon.HTTPError):
-        raise ex
-    logging.getLogger("api").exception("unhandled error on %s %s", req.method, req.path)
-    raise falcon.HTTPInternalServerError(title="Internal server error")
-
-
 def create_app(config: Config, service: DashboardService | None = None) -> falcon.App:
     if service is None:
-        workspace = Workspace.open(
-            config.project_dir,
-            config.database,
-            **_adapter_options(config),
-        )
+        workspace = Workspace.open(config.project_dir, config.database, connection_settings(config))
         service = DashboardService(workspace, watch=True)
     app = falcon.App(
         middleware=[
@@ -69,10 +59,9 @@ def create_app(config: Config, service: DashboardService | None = None) -> falco
     )
     app.req_options.keep_blank_qs_values = True
     app.req_options.auto_parse_qs_csv = False
-    app.add_error_handler(Exception, _unexpected)
-    dashboard = DashboardResource(
-        service, Authenticator(config), config.retry_after, config.max_query_string
-    )
+    app.add_error_handler(Exception, unexpected)
+    app.add_error_handler(RunnerError, ErrorMapper(config.retry_after))
+    dashboard = DashboardResource(service, Authenticator(config), config.max_query_string)
     app.add_route(DASHBOARD_PATH + "/", dashboard)
     app.add_route(DASHBOARD_PATH, dashboard)
     app.add_route("/api/openapi.json", OpenAPIResource())
@@ -81,17 +70,13 @@ def create_app(config: Config, service: DashboardService | None = None) -> falco
     return app
 
 
-def _adapter_options(config: Config) -> dict:
-    url = config.database or os.environ.get("DATABASE_URL") or ""
-    if url.startswith(("postgresql:", "postgres:")):
-        return {
-            "pool_size": config.pool_size,
-            "pool_timeout": config.pool_timeout,
-            "statement_timeout_ms": config.statement_timeout_ms,
-        }
-    # the API never writes the SQLite file; a locked file answers 503 after 1 s, not 5
-    return {
-        "read_only": True,
-        "statement_timeout_ms": config.statement_timeout_ms,
-        "busy_timeout": 1.0,
-    }
+def connection_settings(config: Config) -> ConnectionSettings:
+    """What the API asks of its connections; each adapter applies what its engine has.
+    The API never writes the sources, and a locked SQLite file answers 503 after 1 s."""
+    return ConnectionSettings(
+        read_only=True,
+        statement_timeout_ms=config.statement_timeout_ms,
+        lock_timeout=1.0,
+        pool_size=config.pool_size,
+        pool_timeout=config.pool_timeout,
+    )

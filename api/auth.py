@@ -1,8 +1,10 @@
 """Bearer-token authentication for the admin endpoint (spec section 4, RFC 6750).
 
-Tokens are the store's simplejwt access tokens: HS256 with a shared secret, ``exp``
-required, ``token_type`` (when present) must be ``access``, and the custom claim
-``is_admin`` must be the JSON boolean true. The algorithm list comes from config and
+Tokens are the ones the store issues (spec section 4): its login view signs
+``{"user_id", "email", "is_admin", "exp"}`` with HS256 and Django's SECRET_KEY (which is
+therefore ``JWT_SECRET``); djangorestframework-simplejwt access tokens (``token_type``,
+``jti``, ``iat``) work too. ``exp`` is required, ``token_type`` (when present) must be
+``access``, and the claim ``is_admin`` must be the JSON boolean true. The algorithm list comes from config and
 is never read from the token.
 """
 
@@ -18,6 +20,7 @@ import falcon
 import jwt
 
 from api.config import Config
+from runner.errors import ConfigError, ParamError
 
 MAX_TOKEN_BYTES = 8192
 TOKEN_CHARS = re.compile(r"^[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*$")
@@ -95,9 +98,7 @@ def parse_duration(text: str) -> int:
     """'30m', '1h', '7d', '45s' or plain seconds -> seconds."""
     match = re.fullmatch(r"(\d+)([smhd]?)", text.strip())
     if not match:
-        from runner.errors import ProjectError
-
-        raise ProjectError(f"bad duration {text!r}: use e.g. 30m, 1h, 7d")
+        raise ParamError(f"bad duration {text!r}: use e.g. 30m, 1h, 7d", param="--expires")
     return int(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[match.group(2)]
 
 
@@ -106,22 +107,31 @@ def make_token(
     lifetime: int = 3600,
     user_id: str = "1",
     secret: str | None = None,
+    shape: str = "store",
     **extra: Any,
 ) -> str:
-    """An access token shaped like the store's (simplejwt), for local use and tests."""
+    """A token for local use and tests, signed HS256 with ``secret`` ($JWT_SECRET).
+
+    ``shape="store"`` (default) is what the store's login view issues:
+    ``{"user_id", "email", "is_admin", "exp"}``, no token_type, jti or iat.
+    ``shape="simplejwt"`` is djangorestframework-simplejwt's access token (token_type,
+    jti and iat besides). ``extra`` claims are added or override."""
     secret = secret if secret is not None else os.environ.get("JWT_SECRET", "")
     if not secret:
-        from runner.errors import ProjectError
-
-        raise ProjectError("JWT_SECRET is not set", hint="export JWT_SECRET=... first")
+        raise ConfigError("JWT_SECRET is not set", hint="export JWT_SECRET=... first")
+    if shape not in TOKEN_SHAPES:
+        raise ParamError(f"unknown token shape {shape!r}", param="--shape")
     now = int(time.time())
-    payload = {
-        "token_type": "access",
-        "exp": now + lifetime,
-        "iat": now,
-        "jti": uuid.uuid4().hex,
+    payload: dict[str, Any] = {
         "user_id": user_id,
+        "email": f"user{user_id}@store.local",
         "is_admin": admin,
-        **extra,
+        "exp": now + lifetime,
     }
-    return jwt.encode(payload, secret, algorithm="HS256")
+    if shape == "simplejwt":
+        payload = {"token_type": "access", "exp": now + lifetime, "iat": now,
+                   "jti": uuid.uuid4().hex, "user_id": user_id, "is_admin": admin}  # fmt: skip
+    return jwt.encode({**payload, **extra}, secret, algorithm="HS256")
+
+
+TOKEN_SHAPES = ("store", "simplejwt")

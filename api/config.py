@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from runner.errors import ProjectError
+from runner.errors import ConfigError
 
 ALLOWED_ALGORITHMS = ("HS256", "HS384", "HS512")
 
@@ -37,13 +37,13 @@ class Config:
 
     def __post_init__(self) -> None:
         if not self.jwt_secret:
-            raise ProjectError(
+            raise ConfigError(
                 "JWT_SECRET is not set: the API refuses to start without it",
                 hint="export JWT_SECRET=<the secret the store signs its tokens with>",
             )
         bad = [a for a in self.jwt_algorithms if a not in ALLOWED_ALGORITHMS]
         if bad or not self.jwt_algorithms:
-            raise ProjectError(
+            raise ConfigError(
                 f"JWT_ALGORITHMS: unsupported {bad}; use {', '.join(ALLOWED_ALGORITHMS)}"
             )
 

@@ -14,14 +14,14 @@ import time
 from dataclasses import replace
 from typing import Any
 
+from api.query import DEFAULT_DAYS, MODES
 from runner.compile import CompiledProject, compile_project
-from runner.errors import ProjectError, RunnerError
+from runner.errors import ParamError, RunnerError
 from runner.ops import Workspace
 from runner.params import parse_timestamp
 from runner.project import load_project
 from runner.run import query_models
 
-MODES = ("total", "unique")
 MARTS = (
     "sales_summary",
     "top_products",
@@ -109,15 +109,21 @@ class DashboardService:
         with adapter.connection() as conn:
             adapter.query(conn, "SELECT 1")
 
-    def compute(self, mode: str = "total", as_of: str | None = None) -> dict[str, Any]:
-        """The endpoint's body for ``mode`` at ``as_of`` (ISO-8601, default now)."""
+    def compute(
+        self, mode: str = "total", as_of: str | None = None, days: int = DEFAULT_DAYS
+    ) -> dict[str, Any]:
+        """The endpoint's body for ``mode`` at ``as_of`` (ISO-8601, default now) over an
+        N-day window (``days``, spec section 2)."""
         if mode not in MODES:
-            raise ProjectError("invalid value for param 'mode': must be one of total, unique")
+            raise ParamError(
+                "invalid value for param 'mode': must be one of total, unique", param="mode"
+            )
         instant = parse_timestamp(as_of if as_of is not None else "now", "as_of")
         compiled = self.compiled(mode)
         adapter = self.workspace.adapter
+        params = {"as_of": instant, "window_days": days}
         with adapter.connection() as conn:
-            rows = query_models(adapter, conn, compiled, MARTS, params={"as_of": instant})
+            rows = query_models(adapter, conn, compiled, MARTS, params=params)
         return stitch(rows, mode)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 INT = {"type": "integer", "minimum": 0}
 NUM = {"type": "number", "minimum": 0}
 DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+YEARS = "^(19[0-9]{2}|[2-8][0-9]{3}|9[0-8][0-9]{2})-"  # 1900-9899, for as_of, start and end
 
 
 def _obj(props: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
@@ -34,8 +35,8 @@ def _slug_counts() -> dict[str, Any]:
 def _timeline(keys: tuple[str, ...]) -> dict[str, Any]:
     return {
         "type": "array",
-        "minItems": 8,
-        "maxItems": 8,
+        "minItems": 2,  # N + 1 window days, 1 <= N <= 366
+        "maxItems": 367,
         "items": _obj({"date": DATE, **{k: INT for k in keys}}),
     }
 
@@ -117,7 +118,8 @@ def openapi_document() -> dict[str, Any]:
         "paths": {
             "/api/analytics/dashboard-stats/": {
                 "get": {
-                    "summary": "Dashboard statistics for the 7-day window ending at as_of",
+                    "summary": "Dashboard statistics for the N-day window ending at as_of (spec section 2)",
+                    "description": "Other query parameters (a cache-buster, tracking tags) are ignored.",
                     "operationId": "dashboardStats",
                     "security": [{"bearerAuth": []}],
                     "parameters": [
@@ -132,6 +134,20 @@ def openapi_document() -> dict[str, Any]:
                             },
                         },
                         {
+                            "name": "start",
+                            "in": "query",
+                            "required": False,
+                            "description": "UTC date; the window is N = end - start days (1-366), default 7",
+                            "schema": {"type": "string", "format": "date", "pattern": YEARS},
+                        },
+                        {
+                            "name": "end",
+                            "in": "query",
+                            "required": False,
+                            "description": "UTC date; today or later: as of the request time; earlier: as of its last microsecond. Not with as_of",
+                            "schema": {"type": "string", "format": "date", "pattern": YEARS},
+                        },
+                        {
                             "name": "as_of",
                             "in": "query",
                             "required": False,
@@ -139,7 +155,7 @@ def openapi_document() -> dict[str, Any]:
                             "schema": {
                                 "type": "string",
                                 "format": "date-time",
-                                "pattern": "^(19[0-9]{2}|[2-8][0-9]{3}|9[0-8][0-9]{2})-",
+                                "pattern": YEARS,
                             },
                         },
                     ],  # fmt: skip

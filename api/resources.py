@@ -2,34 +2,24 @@
 
 from __future__ import annotations
 
-import logging
+from datetime import datetime, timezone
 from typing import Any
 
 import falcon
 
 from api.auth import Authenticator
-from api.dashboard import MODES, DashboardService
-from runner.errors import DatabaseError, ProjectError
-
-log = logging.getLogger("api")
-
-
-def _single_param(req: falcon.Request, name: str) -> str | None:
-    value = req.params.get(name)
-    if isinstance(value, list):
-        raise falcon.HTTPInvalidParam("it must be given at most once", name)
-    return value
+from api.dashboard import DashboardService
+from api.query import parse_query
 
 
 class DashboardResource:
-    """GET /api/analytics/dashboard-stats/?mode=total|unique[&as_of=ISO-8601]"""
+    """GET /api/analytics/dashboard-stats/?mode=total|unique[&start=D&end=D | &as_of=ISO]
 
-    def __init__(
-        self, service: DashboardService, auth: Authenticator, retry_after: int, max_query: int
-    ) -> None:
+    Errors are not caught here: api.errors maps every runner error to its status."""
+
+    def __init__(self, service: DashboardService, auth: Authenticator, max_query: int) -> None:
         self.service = service
         self.auth = auth
-        self.retry_after = retry_after
         self.max_query = max_query
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
@@ -38,35 +28,9 @@ class DashboardResource:
             raise falcon.HTTPBadRequest(
                 title="Bad request", description=f"the query string exceeds {self.max_query} bytes"
             )
-        unknown = sorted(set(req.params) - {"mode", "as_of"})
-        if unknown:
-            raise falcon.HTTPInvalidParam(
-                "unknown parameter (only mode and as_of exist)", unknown[0][:40]
-            )
-        mode = _single_param(req, "mode")
-        mode = "total" if mode is None else mode
-        if mode not in MODES:
-            raise falcon.HTTPInvalidParam("it must be exactly 'total' or 'unique'", "mode")
-        as_of = _single_param(req, "as_of")
-        req.context.mode = mode
-        try:
-            resp.media = self.service.compute(mode, as_of)
-        except ProjectError:
-            raise falcon.HTTPInvalidParam("it must be an ISO-8601 date-time", "as_of") from None
-        except DatabaseError as exc:
-            raise self._database_error(exc) from None
-
-    def _database_error(self, exc: DatabaseError) -> falcon.HTTPError:
-        log.error("dashboard query failed: %s", exc.format().replace("\n", " | "))
-        if exc.unavailable:
-            return falcon.HTTPServiceUnavailable(
-                title="Service unavailable",
-                description="the database is unavailable; try again shortly",
-                retry_after=self.retry_after,
-            )
-        return falcon.HTTPInternalServerError(
-            title="Internal server error", description="the dashboard could not be computed"
-        )
+        query = parse_query(req.params, now=datetime.now(timezone.utc))
+        req.context.mode = query.mode
+        resp.media = self.service.compute(query.mode, query.as_of, query.days)
 
 
 class HealthResource:

@@ -44,7 +44,7 @@ def serve(project_dir: str, database: str | None, host: str, port: int, workers:
     from api.app import create_app
 
     overrides = {"project_dir": Path(project_dir).resolve(), "database": database}
-    config = Config.from_env(**overrides)  # raises ProjectError when JWT_SECRET is unset
+    config = Config.from_env(**overrides)  # raises ConfigError when JWT_SECRET is unset
     _configure_logging()
 
     class Application(BaseApplication):
@@ -99,7 +99,7 @@ def main_job(args, print_result) -> int:
         os.environ["JWT_SECRET"] = secrets.token_urlsafe(32)
         print("== JWT_SECRET was not set: using a random secret for this local session")
     token = make_token(admin=True, lifetime=8 * 3600)
-    url = f"http://127.0.0.1:{args.port}/api/analytics/dashboard-stats/?mode=unique&as_of={as_of}"
+    url = f"http://127.0.0.1:{args.port}/api/analytics/dashboard-stats/?mode=total&as_of={as_of}"
     print(
         f"== admin token (8 h):\n{token}\n== try:\ncurl -s -H 'Authorization: Bearer {token}' '{url}'"
     )

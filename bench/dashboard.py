@@ -34,6 +34,7 @@ from pathlib import Path
 
 from api.dashboard import DashboardService
 from bench.duck import STATE
+from runner.adapters import ConnectionSettings
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out"
@@ -114,6 +115,13 @@ def load_postgres(rows, size: int) -> tuple[str, dict]:
     return url, {"load_seconds": round(time.perf_counter() - start, 2), "bytes": int(size_bytes)}
 
 
+def drop_postgres(size: int) -> None:
+    import psycopg
+
+    with psycopg.connect(SERVER, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS bench_events_{size} WITH (FORCE)")
+
+
 class DbClock:
     """Times every adapter call, so the request's own overhead can be told apart."""
 
@@ -145,7 +153,7 @@ def measure_engine(url: str, runs: int) -> dict:
     from runner.ops import Workspace
 
     secret = "bench-" + "x" * 60
-    ws = Workspace.open(REPO, url, read_only=url.startswith("sqlite"))
+    ws = Workspace.open(REPO, url, settings=ConnectionSettings(read_only=url.startswith("sqlite")))
     clock = DbClock(ws.adapter)
     service = DashboardService(ws)
     client = falcon.testing.TestClient(create_app(Config(jwt_secret=secret), service))
@@ -239,7 +247,9 @@ def measure_refresh(url: str, size: int) -> dict:
     from runner.ops import Workspace, run
 
     ws = Workspace.open(REPO, url)
-    service = DashboardService(Workspace.open(REPO, url, read_only=url.startswith("sqlite")))
+    service = DashboardService(
+        Workspace.open(REPO, url, settings=ConnectionSettings(read_only=url.startswith("sqlite")))
+    )
     out = {}
     for name, rows in zip(("minute", "late"), _arrivals(size)):
         with ws.adapter.connection() as conn:
@@ -267,9 +277,13 @@ def bench_size(size: int, runs: int, engines: list[str], history: int | None = N
     for engine in engines:
         loader = load_sqlite if engine == "sqlite" else load_postgres
         url, load = loader(rows, size)
-        load["build_seconds"] = build_state(url)
-        timings, bodies[engine] = measure_engine(url, runs)
-        report["engines"][engine] = {**load, **timings, **measure_refresh(url, size)}
+        try:
+            load["build_seconds"] = build_state(url)
+            timings, bodies[engine] = measure_engine(url, runs)
+            report["engines"][engine] = {**load, **timings, **measure_refresh(url, size)}
+        finally:
+            if engine == "postgres":
+                drop_postgres(size)  # a benchmark leaves no database behind
         for mode in ("total", "unique"):
             assert duck[f"{mode}_sales"] == bodies[engine][mode]["total_sales"], "DuckDB disagrees"
     if len(bodies) == 2:

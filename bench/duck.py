@@ -72,16 +72,20 @@ def build_state(con, compiled: list[tuple[str, str, str]]) -> None:
             con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
 
 
-def run_duckdb(con, compiled: list[tuple[str, str, str]], as_of: str) -> dict[str, list[tuple]]:
+def run_duckdb(
+    con, compiled: list[tuple[str, str, str]], as_of: str, days: int = 7
+) -> dict[str, list[tuple]]:
     """One dashboard request: the per-request models and the marts (state already built)."""
+    values = {"as_of": as_of, "window_days": days}
     out = {}
     for name, sql, kind in compiled:
-        params = {"as_of": as_of} if "$as_of" in sql else None
+        params = {k: v for k, v in values.items() if f"${k}" in sql} or None
         if kind == "table":
             con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}", params)
         elif kind == "view":
-            # a view cannot take a prepared parameter; as_of is our own canonical text
+            # a view cannot take a prepared parameter; the values are our own canonical text
             literal = sql.replace("$as_of", "'" + as_of.replace("'", "") + "'")
+            literal = literal.replace("$window_days", str(int(days)))
             con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {literal}")
         elif kind == "output":
             out[name] = con.execute(sql, params).fetchall()

@@ -16,12 +16,13 @@
 {% macro sqlite__as_of() %}{{ var('as_of') }}{% endmacro %}
 {% macro postgres__as_of() %}(CAST({{ var('as_of') }} AS TIMESTAMP) AT TIME ZONE 'UTC'){% endmacro %}
 
-{#- as_of minus a whole number of days, exact to the microsecond -#}
+{#- as_of minus a whole number of days, exact to the microsecond. `days` is a SQL
+    integer expression: a literal (retention's 90) or a bound param (the window's N). -#}
 {% macro sqlite__days_before_as_of(days) -%}
-(datetime(substr({{ var('as_of') }}, 1, 19), '-{{ days | int }} days') || substr({{ var('as_of') }}, 20))
+(datetime(substr({{ var('as_of') }}, 1, 19), '-' || ({{ days }}) || ' days') || substr({{ var('as_of') }}, 20))
 {%- endmacro %}
 {% macro postgres__days_before_as_of(days) -%}
-({{ as_of() }} - {{ days | int }} * INTERVAL '1 day')
+({{ as_of() }} - CAST({{ days }} AS INTEGER) * INTERVAL '1 day')
 {%- endmacro %}
 
 {#- Index-friendly first cut on the raw column, never narrower than the exact window.
@@ -39,19 +40,20 @@
 {% macro sqlite__utc_day(ts) %}substr({{ ts }}, 1, 10){% endmacro %}
 {% macro postgres__utc_day(ts) %}to_char({{ ts }} AT TIME ZONE 'UTC', 'YYYY-MM-DD'){% endmacro %}
 
-{#- the window day `k` days before date(as_of), as 'YYYY-MM-DD' -#}
-{% macro sqlite__window_day(k) -%}
-date(substr({{ var('as_of') }}, 1, 10), '-{{ k | int }} days')
+{#- The window days as rows (day 'YYYY-MM-DD'): every date from date(as_of) - N to
+    date(as_of), N + 1 of them (spec section 2), N = var('window_days'), a bound param. -#}
+{% macro sqlite__window_days() -%}
+SELECT date(substr({{ var('as_of') }}, 1, 10), '-' || steps.k || ' days') AS day
+FROM (
+    WITH RECURSIVE steps(k) AS (
+        SELECT 0 UNION ALL SELECT k + 1 FROM steps WHERE k < {{ var('window_days') }}
+    )
+    SELECT k FROM steps
+) AS steps
 {%- endmacro %}
-{% macro postgres__window_day(k) -%}
-to_char(CAST(CAST({{ var('as_of') }} AS TIMESTAMP) AS DATE) - {{ k | int }}, 'YYYY-MM-DD')
-{%- endmacro %}
-
-{#- the 8 window days as rows (day), ascending -#}
-{% macro window_days() -%}
-{%- for k in range(var('window_days') | int, -1, -1) %}
-SELECT {{ window_day(k) }} AS day{% if not loop.last %} UNION ALL{% endif %}
-{%- endfor %}
+{% macro postgres__window_days() -%}
+SELECT to_char(CAST(CAST({{ var('as_of') }} AS TIMESTAMP) AS DATE) - CAST(steps.k AS INTEGER), 'YYYY-MM-DD') AS day
+FROM generate_series(0, CAST({{ var('window_days') }} AS INTEGER)) AS steps(k)
 {%- endmacro %}
 
 {#- A CTE evaluated once: SQLite otherwise inlines it and repeats its expressions;

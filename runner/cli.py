@@ -128,11 +128,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "dashboard",
         help="print the dashboard JSON the endpoint would return",
-        description="Compute the dashboard and print exactly the endpoint's JSON body.",
+        description="Compute the dashboard and print exactly the endpoint's JSON body. The "
+        "period is read as the endpoint reads start and end (spec section 2), or --days N.",
     )
     _common(p)
     p.add_argument("--mode", default="total", help="total (default) or unique")
     p.add_argument("--as-of", help="ISO-8601 instant (default: now, UTC)")
+    p.add_argument("--start", metavar="YYYY-MM-DD",
+                   help="the admin page's period: N = end - start days (1-366)")  # fmt: skip
+    p.add_argument("--end", metavar="YYYY-MM-DD",
+                   help="today or later: as of now; earlier: as of the end of that day")  # fmt: skip
+    p.add_argument("--days", type=int, metavar="N", help="the window's length N (default 7)")
     p = sub.add_parser(
         "serve",
         help="serve the API with gunicorn",
@@ -146,11 +152,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "token",
         help="print a signed token for local use",
-        description="Print an HS256 access token signed with $JWT_SECRET.",
+        description="Print an HS256 token signed with $JWT_SECRET (the store's Django "
+        "SECRET_KEY), shaped like the store's own tokens.",
     )
     p.add_argument("--admin", action="store_true", help='add "is_admin": true')
     p.add_argument("--expires", default="1h", help="lifetime: 30m, 1h, 7d (default 1h)")
     p.add_argument("--user-id", default="1")
+    p.add_argument("--shape", choices=("store", "simplejwt"), default="store",
+                   help="store: what the store's login view signs (default); simplejwt: "
+                   "an access token of djangorestframework-simplejwt")  # fmt: skip
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     p = sub.add_parser(
         "up",
@@ -164,6 +174,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def exit_code(exc: RunnerError) -> int:
+    """The one place errors become exit codes: the database unavailable or too slow 3, a
+    statement that failed 1, anything wrong before running (a request value, the
+    project, a template, the SQL, the graph) 2."""
+    if isinstance(exc, DatabaseError):
+        return EXIT_UNAVAILABLE if exc.unavailable else EXIT_FAILED
+    return EXIT_USAGE
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -172,9 +191,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
         print(f"error: {exc.format()}", file=sys.stderr)
-        if isinstance(exc, DatabaseError) and exc.unavailable:
-            return EXIT_UNAVAILABLE
-        return EXIT_FAILED if isinstance(exc, DatabaseError) else EXIT_USAGE
+        return exit_code(exc)
     except KeyboardInterrupt:
         return 130
 
@@ -346,9 +363,12 @@ def cmd_dashboard(args) -> int:
     import json
 
     from api.dashboard import DashboardService
+    from api.query import parse_query
 
+    given = {"mode": args.mode, "as_of": args.as_of, "start": args.start, "end": args.end}
+    query = parse_query({k: v for k, v in given.items() if v is not None}, days=args.days)
     service = DashboardService(_workspace(args))
-    body = service.compute(args.mode, args.as_of)
+    body = service.compute(query.mode, query.as_of, query.days)
     sys.stdout.buffer.write(json.dumps(body, ensure_ascii=False).encode("utf-8") + b"\n")
     return 0
 
@@ -362,7 +382,8 @@ def cmd_serve(args) -> int:
 def cmd_token(args) -> int:
     from api.auth import make_token, parse_duration
 
-    print(make_token(admin=args.admin, lifetime=parse_duration(args.expires), user_id=args.user_id))
+    lifetime = parse_duration(args.expires)
+    print(make_token(admin=args.admin, lifetime=lifetime, user_id=args.user_id, shape=args.shape))
     return 0
 
 

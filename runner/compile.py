@@ -14,7 +14,7 @@ import sqlglot
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import TokenType
 
-from runner.errors import CompileError
+from runner.errors import CompileError, ParamError
 from runner.graph import Graph
 from runner.lines import LineMap
 from runner.params import resolve_params
@@ -50,9 +50,21 @@ class CompiledProject:
     dialect: str
     models: dict[str, CompiledModel]
     graph: Graph
-    params: dict[str, str]
+    params: dict[str, Any]
 
-    def bind_values(self, names: tuple[str, ...] | set[str]) -> dict[str, str]:
+    def bound_params(self, given: dict[str, Any]) -> dict[str, Any]:
+        """Validated values for bound params given at query time."""
+        specs = self.project.params
+        for name in given:
+            if name not in specs or specs[name].type == "choice":
+                raise ParamError(
+                    f"'{name}' is not a param that can be bound at query time",
+                    param=name,
+                    hint="bound params are the timestamp and integer params of project.yml",
+                )
+        return {name: specs[name].validate(value) for name, value in given.items()}
+
+    def bind_values(self, names: tuple[str, ...] | set[str]) -> dict[str, Any]:
         return {name: self.params[name] for name in names}
 
     def sql_reading(self, name: str, relations: set[str]) -> str:

@@ -1,15 +1,39 @@
-"""The runner's exceptions.
+"""The runner's exceptions, one class per stage where a problem is found.
 
-One root, ``RunnerError``; every subclass carries the model, its path and the line so
-the CLI can print ``path:line: message`` plus a hint, and the API can log it without
-showing it to a client.
+Every error carries what a person needs to act: the model, its path and line, the
+offending text and a hint. The stage decides what happens next, in one place each:
+``runner.cli.exit_code`` maps it to an exit code, and an application (the store's API)
+maps it to an HTTP status. Errors are never changed after they are raised: a layer that
+knows more (the template line of a database error) raises a located copy instead.
+
+=================  ========================================================  ====
+stage              raised when                                              exit
+=================  ========================================================  ====
+``ParamError``     a value given from outside is wrong: a request            2
+                   parameter, ``--vars``, a command-line argument
+``ConfigError``    a project file is wrong: project.yml, model YAML, a       2
+                   model's ``config()``, a seed file, a database URL
+``TemplateError``  Jinja cannot render a model or macro                      2
+``CompileError``   the rendered SQL does not parse or cannot be analysed     2
+``GraphError``     a ref to a missing model, a cycle, a selector matching    2
+                   nothing
+``DatabaseError``  the database is unavailable or too slow (3), or a         3/1
+                   statement failed (1)
+=================  ========================================================  ====
 """
 
 from __future__ import annotations
 
+import copy
+from typing import Any, ClassVar, TypeVar
+
+E = TypeVar("E", bound="RunnerError")
+
 
 class RunnerError(Exception):
     """Root of every error the runner reports to a person."""
+
+    stage: ClassVar[str] = "runner"
 
     def __init__(
         self,
@@ -28,6 +52,16 @@ class RunnerError(Exception):
         self.line = line
         self.hint = hint
         self.snippet = snippet
+
+    def located(self: E, **fields: Any) -> E:
+        """A copy with the given fields filled in where this error left them empty (a
+        caller that knows the model or the template line adds them and raises the copy)."""
+        clone = copy.copy(self)
+        for name, value in fields.items():
+            if getattr(clone, name, None) in (None, "") and value is not None:
+                setattr(clone, name, value)
+        clone.args = (clone.message,)
+        return clone
 
     def location(self) -> str:
         if self.path and self.line:
@@ -48,27 +82,93 @@ class RunnerError(Exception):
         return self.format()
 
 
-class ProjectError(RunnerError):
-    """project.yml, duplicate model names, bad vars or params."""
+class ParamError(RunnerError):
+    """A value given from outside (a request parameter, --vars, an argument) is invalid.
+
+    ``param`` names it, so an API can answer 400 naming the parameter."""
+
+    stage = "request"
+
+    def __init__(self, message: str, *, param: str | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.param = param
+
+    def format(self) -> str:
+        text = super().format()
+        if self.param and f"'{self.param}'" not in self.message:
+            text = f"{self.param}: {text}"
+        return text
+
+
+class ConfigError(RunnerError):
+    """A project file or setting is wrong: project.yml, YAML properties, a model's
+    config(), a seed file, the database URL, an application's configuration."""
+
+    stage = "config"
+
+
+class SeedError(ConfigError):
+    """A seed file cannot be loaded (it names the file, line and column)."""
+
+
+class TemplateError(RunnerError):
+    """Jinja could not render a model, a macro or a test (undefined name, bad syntax,
+    a var without a value, a macro raising)."""
+
+    stage = "template"
 
 
 class CompileError(RunnerError):
-    """Jinja rendering or SQL parsing failed."""
+    """The rendered SQL does not parse, is not one query, or cannot be analysed."""
+
+    stage = "compile"
 
 
 class GraphError(RunnerError):
-    """A cycle, a ref to a missing model, or a selector that matches nothing."""
+    """The DAG is wrong: a ref()/source() to something that does not exist (``missing``
+    names it), a cycle, or a selector that matches nothing."""
+
+    stage = "graph"
+
+    def __init__(self, message: str, *, missing: str | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.missing = missing
+
+
+#: what a DatabaseError's cause can be; the adapter that raised it classified it
+CAUSES = ("unavailable", "timeout", "sql")
 
 
 class DatabaseError(RunnerError):
-    """The database is unreachable or a statement failed."""
+    """The database is unavailable, a statement ran out of time, or a statement failed.
 
-    def __init__(self, message: str, *, unavailable: bool = False, **kwargs) -> None:
+    ``cause`` is decided by the adapter from its driver's error (one place per engine):
+    ``unavailable`` (cannot connect, locked, pool exhausted, server going away),
+    ``timeout`` (the statement timeout interrupted it) or ``sql`` (the statement is
+    wrong for this database). ``position`` is a character offset into the statement
+    when the driver gives one, ``token`` an identifier the message names (both help
+    point at the template line)."""
+
+    stage = "database"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        cause: str = "sql",
+        position: int | None = None,
+        token: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(message, **kwargs)
-        self.unavailable = unavailable
-        self.position: int | None = None  # character offset in the statement, if the driver says
-        self.sql_line: int | None = None  # line of the statement that offset falls on
+        if cause not in CAUSES:
+            raise ValueError(f"cause must be one of {CAUSES}")
+        self.cause = cause
+        self.position = position
+        self.token = token
+        self.sql_line: int | None = None  # line of the statement ``position`` falls on
 
-
-class SeedError(RunnerError):
-    """A seed file cannot be loaded."""
+    @property
+    def unavailable(self) -> bool:
+        """Worth retrying later: the database, not the SQL, is the problem."""
+        return self.cause in ("unavailable", "timeout")

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from runner.adapters import adapter_for_url
+from runner.adapters import ConnectionSettings, adapter_for_url
 from runner.adapters.base import Adapter
 from runner.compile import CompiledProject, compile_project
-from runner.errors import DatabaseError, ProjectError
+from runner.errors import DatabaseError, ParamError
 from runner.project import Project, load_project
 from runner.render import Renderer
 from runner.run import NodeResult, run_models
@@ -30,11 +30,16 @@ class Workspace:
 
     @classmethod
     def open(
-        cls, project_dir: str | Path = ".", database: str | None = None, **options
+        cls,
+        project_dir: str | Path = ".",
+        database: str | None = None,
+        settings: ConnectionSettings | None = None,
     ) -> Workspace:
+        """The database is ``database``, else $DATABASE_URL, else project.yml's, else the
+        embedded default (the same rule for the CLI and an application)."""
         project = load_project(project_dir)
         url = project.resolve_database(database)
-        return cls(project, adapter_for_url(url, project.root, **options))
+        return cls(project, adapter_for_url(url, project.root, settings))
 
     @property
     def dialect(self) -> str:
@@ -50,11 +55,13 @@ def parse_vars(text: str | None) -> dict[str, Any]:
     try:
         value = json.loads(text)
     except ValueError as exc:
-        raise ProjectError(
-            f"--vars is not valid JSON: {exc}", hint='e.g. --vars \'{"mode": "unique"}\''
+        raise ParamError(
+            f"--vars is not valid JSON: {exc}",
+            hint='e.g. --vars \'{"mode": "unique"}\'',
+            param="--vars",
         ) from None
     if not isinstance(value, dict):
-        raise ProjectError("--vars must be a JSON object")
+        raise ParamError("--vars must be a JSON object", param="--vars")
     return value
 
 
@@ -67,7 +74,9 @@ def seed(
     seeds = ws.project.seeds
     unknown = sorted(set(names or ()) - set(seeds))
     if unknown:
-        raise ProjectError(f"no seed named {', '.join(unknown)}", hint="seeds are seeds/*.csv")
+        raise ParamError(
+            f"no seed named {', '.join(unknown)}", hint="seeds are seeds/*.csv", param="names"
+        )
     renderer = Renderer(ws.project, ws.dialect)
     results = []
     with ws.adapter.connection() as conn:

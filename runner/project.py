@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from runner.errors import ProjectError
+from runner.errors import ConfigError
 from runner.params import ParamSpec, param_from_config
 from runner.properties import load_properties, load_unit_tests
 
@@ -80,7 +80,7 @@ def load_project(root: str | os.PathLike = ".") -> Project:
     root = Path(root).resolve()
     config_path = root / PROJECT_FILE
     if not config_path.is_file():
-        raise ProjectError(
+        raise ConfigError(
             f"no {PROJECT_FILE} in {root}", hint="run from the project folder or pass --project-dir"
         )
     config = _read_yaml(config_path)
@@ -116,13 +116,13 @@ def _read_yaml(path: Path) -> dict:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise ProjectError(
+        raise ConfigError(
             f"invalid YAML: {getattr(exc, 'problem', exc)}",
             path=path.name,
             line=mark.line + 1 if mark else None,
         ) from None
     if not isinstance(data, dict):
-        raise ProjectError("project.yml must be a mapping", path=path.name, line=1)
+        raise ConfigError("project.yml must be a mapping", path=path.name, line=1)
     return data
 
 
@@ -139,7 +139,7 @@ def _models(root: Path, dirs: list[str]) -> dict[str, ModelFile]:
         rel = path.relative_to(root).as_posix()
         name = path.stem
         if name in models:
-            raise ProjectError(
+            raise ConfigError(
                 f"two models are named '{name}': {models[name].path} and {rel}",
                 path=rel,
                 hint="model names come from file names and must be unique; rename one",
@@ -179,11 +179,11 @@ def _seeds(root, dirs, config: dict, sources) -> dict[str, SeedConfig]:
         if spec.get("source"):
             key = tuple(spec["source"].split(".", 1))
             if key not in sources:
-                raise ProjectError(f"seed '{path.stem}' names unknown source {spec['source']!r}")
+                raise ConfigError(f"seed '{path.stem}' names unknown source {spec['source']!r}")
             source = sources[key]
         marker = spec.get("null_marker", "")
         if not isinstance(marker, str):
-            raise ProjectError(
+            raise ConfigError(
                 f"seeds.{path.stem}.null_marker must be text",
                 path=PROJECT_FILE,
                 hint="quote it in YAML: null_marker: 'NULL'",

@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from runner.errors import ProjectError
+from runner.errors import ConfigError
 
 TEST_KINDS = ("not_null", "unique", "accepted_values", "relationships", "expression")
 
@@ -85,7 +85,7 @@ def load_unit_tests(root: Path, dirs: list[str], sources: dict) -> dict[str, Uni
             for node in _seq(tests):
                 test = _unit(node, rel, sources)
                 if test.name in found:
-                    raise ProjectError(
+                    raise ConfigError(
                         f"unit test '{test.name}' is defined twice", path=rel, line=test.line
                     )
                 found[test.name] = test
@@ -99,18 +99,18 @@ def _unit(node, rel: str, sources: dict) -> UnitTest:
     line = node.start_mark.line + 1
     spec = yaml.safe_load(yaml.serialize(node)) or {}
     if not isinstance(spec, dict) or not {"name", "model", "expect"} <= set(spec):
-        raise ProjectError("a unit test needs name, model, given and expect", path=rel, line=line)
+        raise ConfigError("a unit test needs name, model, given and expect", path=rel, line=line)
     given = []
     for item in spec.get("given") or []:
         match = INPUT.match(str(item.get("input", "")))
         if not match:
-            raise ProjectError(f"unit test {spec['name']}: input must be ref('m') or source('s', 't')",
+            raise ConfigError(f"unit test {spec['name']}: input must be ref('m') or source('s', 't')",
                                path=rel, line=line)  # fmt: skip
         kind, first, second = match.groups()
         relation = first
         if kind == "source":
             if (first, second) not in sources:
-                raise ProjectError(
+                raise ConfigError(
                     f"unit test {spec['name']}: unknown source {first}.{second}",
                     path=rel,
                     line=line,
@@ -127,7 +127,7 @@ def _compose(path: Path, rel: str):
         return yaml.compose(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise ProjectError(
+        raise ConfigError(
             f"invalid YAML: {exc}", path=rel, line=mark.line + 1 if mark else None
         ) from None
 
@@ -139,7 +139,7 @@ def load_properties(root: Path, dirs: list[str]) -> dict[str, ModelProperties]:
             rel = path.relative_to(root).as_posix()
             for props in _file(path, rel):
                 if props.name in found:
-                    raise ProjectError(f"model '{props.name}' is described twice (also in "
+                    raise ConfigError(f"model '{props.name}' is described twice (also in "
                                        f"{found[props.name].path})", path=rel)  # fmt: skip
                 found[props.name] = props
     return found
@@ -150,7 +150,7 @@ def _file(path: Path, rel: str) -> list[ModelProperties]:
         data = yaml.compose(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise ProjectError(
+        raise ConfigError(
             f"invalid YAML: {exc}", path=rel, line=mark.line + 1 if mark else None
         ) from None
     if data is None:
@@ -173,7 +173,7 @@ def _get(node, key: str):
 def _model(node, rel: str) -> ModelProperties:
     plain = yaml.safe_load(yaml.serialize(node))
     if not isinstance(plain, dict) or "name" not in plain:
-        raise ProjectError(
+        raise ConfigError(
             "each entry under models: needs a name", path=rel, line=node.start_mark.line + 1
         )
     name = plain["name"]
@@ -200,7 +200,7 @@ def _test(node, model: str, column: str | None, rel: str) -> DataTest:
     )
     if kind not in TEST_KINDS or (column is None and kind != "expression"):
         allowed = ", ".join(TEST_KINDS) if column else "expression"
-        raise ProjectError(
+        raise ConfigError(
             f"unknown test {kind!r} on {model}", path=rel, line=line, hint=f"use {allowed}"
         )
     return DataTest(kind, model, column, args, rel, line)

@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 from jinja2 import nodes
 
-from runner.errors import CompileError, GraphError, ProjectError, RunnerError
+from runner.errors import ConfigError, GraphError, RunnerError, TemplateError
 from runner.params import ParamSpec
 from runner.project import MATERIALIZATIONS, Project
 
@@ -87,7 +87,7 @@ class Renderer:
                 tree = self.env.parse(macro.source, name=macro.path, filename=macro.path)
             for node in tree.find_all(nodes.Macro):
                 if node.name in names:
-                    raise CompileError(
+                    raise TemplateError(
                         f"macro '{node.name}' is defined twice (also in {names[node.name]})",
                         path=macro.path,
                         line=node.lineno,
@@ -98,7 +98,7 @@ class Renderer:
     def render_all(
         self,
         vars: dict[str, Any],
-        params: dict[str, str],
+        params: dict[str, Any],
         bind: bool,
     ) -> dict[str, RenderedModel]:
         state, context = self._build(vars, params, bind)
@@ -107,21 +107,21 @@ class Renderer:
         }
 
     def render_tests(
-        self, vars: dict[str, Any], params: dict[str, str], bind: bool
+        self, vars: dict[str, Any], params: dict[str, Any], bind: bool
     ) -> dict[str, RenderedModel]:
         """Singular data tests: templates like models, each selecting failing rows."""
         state, context = self._build(vars, params, bind)
         return {n: self._render(t, state, context) for n, t in self.project.singular_tests.items()}
 
-    def call_macro(self, name: str, vars: dict[str, Any], params: dict[str, str]) -> str:
+    def call_macro(self, name: str, vars: dict[str, Any], params: dict[str, Any]) -> str:
         """Render one (possibly dispatched) macro with no arguments, e.g. a source's DDL."""
         state, context = self._build(vars, params, bind=False)
         if name not in context:
-            raise CompileError(f"macro '{name}' does not exist", hint="see macros/")
+            raise TemplateError(f"macro '{name}' does not exist", hint="see macros/")
         with _located(None, self.templates):
             return str(context[name]()).strip()
 
-    def _build(self, vars: dict, params: dict[str, str], bind: bool) -> tuple[_State, dict]:
+    def _build(self, vars: dict, params: dict[str, Any], bind: bool) -> tuple[_State, dict]:
         state = _State()
         context = self._context(state, vars, params, bind)
         # Jinja snapshots a module's globals when it is made, so every macro name (and
@@ -139,13 +139,6 @@ class Renderer:
     def _render(self, model, state: _State, context: dict) -> RenderedModel:
         sql = self._render_once(model, state, context, incremental=False)
         materialized = state.config.get("materialized", "view")
-        if materialized not in MATERIALIZATIONS:
-            raise ProjectError(
-                f"unknown materialization '{materialized}'",
-                model=model.name,
-                path=model.path,
-                hint="use one of " + ", ".join(MATERIALIZATIONS),
-            )
         tags = state.config.get("tags", ())
         incremental = {}
         if materialized == "incremental":
@@ -180,7 +173,7 @@ class Renderer:
         config = dict(state.config)
         key = config.get("unique_key")
         if not isinstance(key, str) or not key:
-            raise ProjectError(
+            raise ConfigError(
                 "an incremental model needs config(unique_key='column')",
                 model=model.name,
                 path=model.path,
@@ -194,7 +187,7 @@ class Renderer:
         state.config = config
         return {"incremental_sql": _trim(sql), "unique_key": key, "indexes": indexes}
 
-    def _context(self, state: _State, vars: dict, params: dict[str, str], bind: bool) -> dict:
+    def _context(self, state: _State, vars: dict, params: dict[str, Any], bind: bool) -> dict:
         project = self.project
 
         def ref(name: str) -> str:
@@ -202,6 +195,7 @@ class Renderer:
                 raise GraphError(
                     f"ref('{name}') names a model that does not exist",
                     model=state.model,
+                    missing=name,
                     hint="check the name against `runner ls`",
                 )
             state.refs.append(name)
@@ -213,6 +207,7 @@ class Renderer:
                 raise GraphError(
                     f"source('{source_name}', '{table}') is not declared",
                     model=state.model,
+                    missing=f"{source_name}.{table}",
                     hint="declare it under sources: in project.yml",
                 )
             state.sources.append(key)
@@ -225,13 +220,14 @@ class Renderer:
                 return vars[name]
             if default is not _MISSING:
                 return default
-            raise CompileError(
+            raise TemplateError(
                 f"var('{name}') is not set and has no default",
                 model=state.model,
                 hint=f"add it under vars: in project.yml or pass --vars '{{\"{name}\": ...}}'",
             )
 
         def config(**kwargs: Any) -> str:
+            _check_config(kwargs)
             state.config.update(kwargs)
             return ""
 
@@ -240,7 +236,7 @@ class Renderer:
                 return os.environ[name]
             if default is not _MISSING:
                 return default
-            raise CompileError(
+            raise TemplateError(
                 f"env_var('{name}') is not set and has no default", model=state.model
             )
 
@@ -294,14 +290,37 @@ def _trim(sql: str) -> str:
     return sql
 
 
-def _param_sql(spec: ParamSpec, value: str, bind: bool, state: _State) -> str:
-    """A choice is its (allow-listed) text; a timestamp is a SQL value: placeholder or literal."""
+#: what config() accepts; anything else would be silently ignored, so it is an error
+CONFIG_KEYS = ("materialized", "tags", "unique_key", "indexes")
+
+
+def _check_config(kwargs: dict[str, Any]) -> None:
+    """Raised inside the template, so the error carries the line of the config() call."""
+    unknown = sorted(set(kwargs) - set(CONFIG_KEYS))
+    if unknown:
+        raise ConfigError(
+            f"config() does not know {unknown[0]!r}",
+            hint="config() takes " + ", ".join(CONFIG_KEYS),
+        )
+    materialized = kwargs.get("materialized", "view")
+    if materialized not in MATERIALIZATIONS:
+        raise ConfigError(
+            f"unknown materialization {materialized!r}",
+            hint="use one of " + ", ".join(MATERIALIZATIONS),
+        )
+
+
+def _param_sql(spec: ParamSpec, value: Any, bind: bool, state: _State) -> str:
+    """A choice is its (allow-listed) text; a timestamp or an integer is a SQL value: a
+    placeholder the driver fills, or (in a persistent run) a literal."""
     if spec.type == "choice":
         return value
     if bind:
         state.binds.add(spec.name)
         return f":{spec.name}"
-    return "'" + value.replace("'", "''") + "'"
+    if spec.type == "integer":
+        return str(int(value))
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def _proxy(name: str, registry: dict[str, Any]):
@@ -319,7 +338,7 @@ def _dispatcher(base: str, registry: dict[str, Any], dialects: tuple[str, ...]):
             macro = registry.get(f"{prefix}__{base}")
             if macro is not None:
                 return macro(*args, **kwargs)
-        raise CompileError(
+        raise TemplateError(
             f"macro '{base}' has no implementation for {dialect}",
             hint=f"add a macro {dialect}__{base} or default__{base}",
         )
@@ -347,7 +366,7 @@ class _located:
         path, line = _template_frame(exc, self.templates)
         if isinstance(exc, jinja2.TemplateSyntaxError):
             path, line = exc.filename or exc.name or path, exc.lineno
-            raise CompileError(
+            raise TemplateError(
                 f"Jinja syntax error: {exc.message}",
                 model=self.model,
                 path=path,
@@ -355,12 +374,14 @@ class _located:
                 snippet=_line(self.templates.get(path), line),
             ) from None
         if isinstance(exc, RunnerError):
-            exc.model = exc.model or self.model
-            exc.path, exc.line = exc.path or path, exc.line or line
-            exc.snippet = exc.snippet or _line(self.templates.get(path), line)
-            raise exc.with_traceback(None) from None
+            raise exc.located(
+                model=self.model,
+                path=path,
+                line=line,
+                snippet=_line(self.templates.get(path), line),
+            ) from None
         if isinstance(exc, jinja2.UndefinedError):
-            raise CompileError(
+            raise TemplateError(
                 f"undefined: {exc.message}",
                 model=self.model,
                 path=path,
@@ -369,7 +390,7 @@ class _located:
                 hint="check the spelling, or define it with {% set %}, a macro or --vars",
             ) from None
         if isinstance(exc, Exception):
-            raise CompileError(
+            raise TemplateError(
                 f"error while rendering: {type(exc).__name__}: {exc}",
                 model=self.model,
                 path=path,

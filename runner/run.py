@@ -95,8 +95,8 @@ def build_model(
         else:
             rows = adapter.materialize(conn, model.name, model.sql, kind, params)
     except DatabaseError as exc:
-        locate(model, exc, header_lines=1)
-        return NodeResult(model.name, kind, "ERROR", None, time.perf_counter() - start, exc)
+        error = locate(model, exc, header_lines=1)
+        return NodeResult(model.name, kind, "ERROR", None, time.perf_counter() - start, error)
     return NodeResult(model.name, kind, "OK", rows, time.perf_counter() - start)
 
 
@@ -113,9 +113,11 @@ def query_models(
     rolled back at the end, so concurrent callers with other params never meet.
     Incremental ancestors are brought up to date first, each in its own short write
     transaction (they are shared state: the events added since the last run).
-    ``params`` overrides the bound values the project was compiled with.
+    ``params`` overrides the bound values the project was compiled with; each is
+    validated by its param's spec first (a choice param is part of the compiled SQL and
+    cannot be overridden here).
     """
-    values = {**compiled.params, **(params or {})}
+    values = {**compiled.params, **compiled.bound_params(params or {})}
     outputs = list(outputs)
     needed = set(outputs).union(*(compiled.graph.ancestors(o) for o in outputs))
     nodes = executable(compiled, needed)
@@ -123,8 +125,7 @@ def query_models(
         try:
             adapter.materialize_incremental(conn, model, {n: values[n] for n in model.binds})
         except DatabaseError as exc:
-            locate(model, exc, header_lines=1)
-            raise
+            raise locate(model, exc, header_lines=1) from exc
     nodes = [m for m in nodes if m.materialized != "incremental"]
     parents = {p for m in nodes for p in m.refs}
     results: dict[str, list[dict[str, Any]]] = {}
@@ -140,16 +141,15 @@ def query_models(
                     columns, rows = adapter.query(conn, sql, bound)
                     results[model.name] = [dict(zip(columns, row)) for row in rows]
             except DatabaseError as exc:
-                locate(model, exc, header_lines=1 if model.name in parents else 0)
-                raise
+                raise locate(model, exc, header_lines=1 if model.name in parents else 0) from exc
     finally:
         if adapter.in_transaction(conn):
             adapter.execute(conn, "ROLLBACK")
     return results
 
 
-def locate(model: CompiledModel, error: DatabaseError, header_lines: int) -> None:
-    """Point a database error at the model's template line (and keep the driver's message)."""
+def locate(model: CompiledModel, error: DatabaseError, header_lines: int) -> DatabaseError:
+    """The database error pointed at the model's template line (the driver's message kept)."""
     lines = model.line_map()
     line = None
     if error.sql_line and model.sql == model.rendered:
@@ -161,6 +161,6 @@ def locate(model: CompiledModel, error: DatabaseError, header_lines: int) -> Non
                 line = lines.line_of_token(match.group(1).split(".")[-1])
                 if line:
                     break
-    error.model, error.path = model.name, model.path
-    error.line = line or error.line
-    error.snippet = lines.text(line) if line else None
+    return error.located(
+        model=model.name, path=model.path, line=line, snippet=lines.text(line) if line else None
+    )

@@ -74,7 +74,8 @@ def half_up(x: Fraction, places: int) -> float:
     return floor(x * scale + Fraction(1, 2)) / scale
 
 
-def compute(rows: list[dict], mode: str, as_of: datetime) -> dict:
+def compute(rows: list[dict], mode: str, as_of: datetime, days: int = 7) -> dict:
+    """The body for ``mode`` at ``as_of`` over the ``days``-day window W (spec section 2)."""
     as_of = as_of.astimezone(timezone.utc)
     events = []
     for r in rows:
@@ -87,7 +88,7 @@ def compute(rows: list[dict], mode: str, as_of: datetime) -> dict:
         e["qty"] = quantity(r.get("metadata"))
         e["price"] = price(r.get("price"))
         events.append(e)
-    W = [e for e in events if as_of - timedelta(days=7) <= e["ts"] <= as_of]
+    W = [e for e in events if as_of - timedelta(days=days) <= e["ts"] <= as_of]
     R = [e for e in events if as_of - timedelta(days=90) <= e["ts"] <= as_of]
 
     def of(kind, pool=W):
@@ -121,12 +122,13 @@ def compute(rows: list[dict], mode: str, as_of: datetime) -> dict:
     ]
     by_day = Counter(e["day"] for e in purchases)
     body["sales_by_day"] = [{"date": d, "count": by_day[d]} for d in sorted(by_day)]
-    first = (as_of - timedelta(days=7)).date()
-    days = [(first + timedelta(days=k)).isoformat() for k in range(8)]
+    first = (as_of - timedelta(days=days)).date()
+    window_days = [(first + timedelta(days=k)).isoformat() for k in range(days + 1)]
     kinds = ["product_view", "add_to_cart", "begin_checkout", "purchase",
              "checkout_started", "payment_info_entered", "order_completed"]  # fmt: skip
     body["events_timeline"] = [
-        {"date": d, **{k: sum(1 for e in of(k) if e["day"] == d) for k in kinds}} for d in days
+        {"date": d, **{k: sum(1 for e in of(k) if e["day"] == d) for k in kinds}}
+        for d in window_days
     ]
     began = {e["ident"] for e in of("begin_checkout")}
     bought = {e["ident"] for e in purchases}
@@ -152,7 +154,7 @@ def compute(rows: list[dict], mode: str, as_of: datetime) -> dict:
             "date": d,
             **{k: sum(1 for e in of(k) if e["day"] == d) for k in errors + ["address_error"]},
         }
-        for d in days
+        for d in window_days
     ]
     sessions = {e["session_id"] for e in W}
     body["session_stats"] = {

@@ -1,27 +1,36 @@
-"""Choosing an adapter from a database URL."""
+"""Adapters, registered by URL scheme: ``adapter_for_url`` is the only place that
+chooses one, and each adapter reads its own URL and applies its own settings."""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
-from runner.adapters.base import Adapter
-from runner.errors import DatabaseError
+from runner.adapters.base import Adapter, ConnectionSettings
+from runner.errors import ConfigError
+
+#: URL scheme -> "module:class"; an adapter for another engine is one line here
+ADAPTERS = {
+    "sqlite": "runner.adapters.sqlite:SQLiteAdapter",
+    "postgresql": "runner.adapters.postgres:PostgresAdapter",
+    "postgres": "runner.adapters.postgres:PostgresAdapter",
+}
 
 
-def adapter_for_url(url: str, root: Path | None = None, **options) -> Adapter:
+def adapter_for_url(
+    url: str, root: Path | None = None, settings: ConnectionSettings | None = None
+) -> Adapter:
     """``sqlite:///relative.db`` (relative to the project root), ``sqlite:////abs.db``,
     ``sqlite:///:memory:``, ``postgresql://user@host:port/db``."""
     scheme = url.split(":", 1)[0].lower() if ":" in url else ""
-    read_only = options.pop("read_only", False)  # SQLite only; PostgreSQL uses roles
-    if scheme == "sqlite":
-        from runner.adapters.sqlite import SQLiteAdapter
+    if scheme not in ADAPTERS:
+        raise ConfigError(
+            f"unsupported database URL {url.split('@')[-1]!r}",
+            hint="use " + " or ".join(("sqlite:///path.db", "postgresql://user@host:port/dbname")),
+        )
+    module, _, name = ADAPTERS[scheme].partition(":")
+    adapter_class = getattr(importlib.import_module(module), name)
+    return adapter_class(url, root or Path.cwd(), settings or ConnectionSettings())
 
-        return SQLiteAdapter(url, root=root or Path.cwd(), read_only=read_only, **options)
-    if scheme in ("postgresql", "postgres"):
-        from runner.adapters.postgres import PostgresAdapter
 
-        return PostgresAdapter(url, **options)
-    raise DatabaseError(
-        f"unsupported database URL {url.split('@')[-1]!r}",
-        hint="use sqlite:///path.db or postgresql://user@host:port/dbname",
-    )
+__all__ = ["ADAPTERS", "Adapter", "ConnectionSettings", "adapter_for_url"]

@@ -9,8 +9,11 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from typing import Any
+
+from runner.errors import DatabaseError
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -20,6 +23,26 @@ def quote(name: str) -> str:
     if not IDENTIFIER.match(name):
         raise ValueError(f"not a plain SQL identifier: {name!r}")
     return name
+
+
+@dataclass(frozen=True)
+class ConnectionSettings:
+    """What an application asks of its connections, engine-neutral; each adapter applies
+    the settings its engine has and documents the ones it ignores.
+
+    ``read_only``: never write the sources (SQLite opens the sources' file read-only;
+    PostgreSQL leaves it to the role). ``statement_timeout_ms``: interrupt a statement
+    after this long (0: never). ``lock_timeout``: seconds to wait for a lock held by
+    another writer before failing as unavailable. ``pool_size``/``pool_timeout``: a
+    connection pool and how long to wait for a free connection (engines with network
+    connections). ``connect_timeout``: seconds to wait for a server."""
+
+    read_only: bool = False
+    statement_timeout_ms: int = 0
+    lock_timeout: float = 5.0
+    pool_size: int = 0
+    pool_timeout: float = 5.0
+    connect_timeout: int = 5
 
 
 class Adapter(ABC):
@@ -231,17 +254,12 @@ class _Transaction:
         return False
 
 
-class _sql_line:
-    """Give a DatabaseError with a character position the line of ``sql`` it points at."""
-
-    def __init__(self, sql: str) -> None:
-        self.sql = sql
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind, exc, tb) -> bool:
-        position = getattr(exc, "position", None)
-        if position:
-            exc.sql_line = self.sql[: position - 1].count("\n") + 1
-        return False
+@contextmanager
+def _sql_line(sql: str) -> Iterator[None]:
+    """A DatabaseError with a character position gets the line of ``sql`` it points at."""
+    try:
+        yield
+    except DatabaseError as exc:
+        if not exc.position:
+            raise
+        raise exc.located(sql_line=sql[: exc.position - 1].count("\n") + 1) from exc.__cause__

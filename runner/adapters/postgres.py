@@ -11,12 +11,13 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import psycopg
 from psycopg.types.numeric import FloatLoader
 
-from runner.adapters.base import Adapter, quote
+from runner.adapters.base import Adapter, ConnectionSettings, quote
 from runner.errors import DatabaseError
 
 
@@ -25,19 +26,18 @@ class PostgresAdapter(Adapter):
     DROP_SUFFIX = " CASCADE"
     TEMP_SCHEMA = "pg_temp"
 
-    def __init__(
-        self,
-        url: str,
-        *,
-        pool_size: int = 0,
-        pool_timeout: float = 5.0,
-        connect_timeout: int = 5,
-        statement_timeout_ms: int = 0,
-    ) -> None:
+    def __init__(self, url: str, root: Path | None = None,
+                 settings: ConnectionSettings | None = None) -> None:  # fmt: skip
+        """From ``settings``: ``pool_size`` (a psycopg_pool pool when > 0) and
+        ``pool_timeout``, ``connect_timeout``, ``statement_timeout_ms`` (the server's
+        statement_timeout). ``read_only`` does not apply: least privilege is the role's
+        (deploy/postgres-roles.sql). ``root`` is unused (no files)."""
         super().__init__(url)
-        self.connect_timeout = connect_timeout
-        self.statement_timeout_ms = statement_timeout_ms
-        self.pool_timeout = pool_timeout
+        settings = settings or ConnectionSettings()
+        self.connect_timeout = settings.connect_timeout
+        self.statement_timeout_ms = settings.statement_timeout_ms
+        self.pool_timeout = settings.pool_timeout
+        pool_size = settings.pool_size
         self.pool = None
         if pool_size:
             from psycopg_pool import ConnectionPool
@@ -101,19 +101,19 @@ class PostgresAdapter(Adapter):
             yield
         except PoolTimeout as exc:
             raise DatabaseError(
-                "PostgreSQL: no free connection in the pool", unavailable=True
+                "PostgreSQL: no free connection in the pool", cause="unavailable"
             ) from exc
         except psycopg.OperationalError as exc:
-            raise DatabaseError(
-                f"PostgreSQL: {_first_line(exc)}", unavailable=_is_unavailable(exc)
-            ) from exc
+            raise DatabaseError(f"PostgreSQL: {_first_line(exc)}", cause=_cause(exc)) from exc
         except psycopg.Error as exc:
-            error = DatabaseError(f"PostgreSQL: {_first_line(exc)}")
             position = getattr(getattr(exc, "diag", None), "statement_position", None)
-            error.position = int(position) if position else None
-            raise error from exc
+            raise DatabaseError(
+                f"PostgreSQL: {_first_line(exc)}",
+                cause=_cause(exc),
+                position=int(position) if position else None,
+            ) from exc
         except ValueError as exc:  # e.g. an unparseable URL (psycopg raises ProgrammingError too)
-            raise DatabaseError(f"PostgreSQL: {exc}", unavailable=True) from exc
+            raise DatabaseError(f"PostgreSQL: {exc}", cause="unavailable") from exc
 
     def bind(self, sql: str, names: Sequence[str]) -> str:
         """``:name`` (as rendered) or ``%(name)s`` (as sqlglot writes it) -> psycopg style."""
@@ -192,7 +192,13 @@ def _first_line(exc: Exception) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
-def _is_unavailable(exc: psycopg.OperationalError) -> bool:
+def _cause(exc: psycopg.Error) -> str:
+    """57014 query_canceled is the statement timeout; class 08 (connection exception),
+    other 57 (operator intervention: shutdown) and 53 (insufficient resources) mean the
+    server, not the SQL, is the problem; an error without a SQLSTATE never reached it."""
     sqlstate = getattr(exc, "sqlstate", None) or ""
-    # class 08 connection exception, 57 operator intervention (shutdown, timeout), 53 resources
-    return sqlstate == "" or sqlstate[:2] in ("08", "57", "53")
+    if sqlstate == "57014":
+        return "timeout"
+    if sqlstate == "" and isinstance(exc, psycopg.OperationalError):
+        return "unavailable"
+    return "unavailable" if sqlstate[:2] in ("08", "57", "53") else "sql"

@@ -18,16 +18,11 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from pathlib import Path
 from typing import Any
 
-from runner.adapters.base import Adapter, quote
-from runner.errors import DatabaseError
+from runner.adapters.base import Adapter, ConnectionSettings, quote
+from runner.errors import ConfigError, DatabaseError
 
-UNAVAILABLE = (
-    "unable to open",
-    "database is locked",
-    "disk i/o",
-    "readonly",
-    "interrupted",  # the statement timeout (progress handler)
-)
+UNAVAILABLE = ("unable to open", "database is locked", "disk i/o", "readonly")
+TIMEOUT = ("interrupted",)  # the statement timeout (progress handler)
 
 
 MODELS_SCHEMA = "analytics"
@@ -41,30 +36,24 @@ def _resolve(root: Path, path: str) -> Path:
 class SQLiteAdapter(Adapter):
     DIALECT = "sqlite"
 
-    def __init__(
-        self,
-        url: str,
-        root: Path,
-        read_only: bool = False,
-        statement_timeout_ms: int = 0,
-        busy_timeout: float = 5.0,
-        attach: bool = True,
-    ) -> None:
+    def __init__(self, url: str, root: Path, settings: ConnectionSettings | None = None) -> None:
         """The URL's file holds the sources (the storefront's ``events``, the seeds).
         Models are built in a separate file attached as schema ``analytics``: the sibling
-        ``<name>.analytics.db``, or ``?analytics=path`` in the URL. ``read_only`` opens the
-        sources' file so it cannot be written (the API's mode, and ``runner run``'s).
-        ``attach=False`` skips the models' file (the API only makes TEMP tables, which
-        live in SQLite's separate temp store). ``statement_timeout_ms`` interrupts a
-        statement through a progress handler."""
+        ``<name>.analytics.db``, or ``?analytics=path`` in the URL. From ``settings``:
+        ``read_only`` opens the sources' file so it cannot be written (the API's mode),
+        ``statement_timeout_ms`` interrupts a statement through a progress handler, and
+        ``lock_timeout`` is SQLite's busy timeout. Pools do not apply: a connection is a
+        file handle."""
         super().__init__(url)
-        self.read_only = read_only
-        self.statement_timeout_ms = statement_timeout_ms
-        self.busy_timeout = busy_timeout
+        settings = settings or ConnectionSettings()
+        self.read_only = settings.read_only
+        self.statement_timeout_ms = settings.statement_timeout_ms
+        self.busy_timeout = settings.lock_timeout
+        attach = True
         rest, _, query = url.split(":", 1)[1].partition("?")
         options = dict(part.partition("=")[::2] for part in query.split("&") if part)
         if not rest.startswith("///") or len(rest) <= 3 or set(options) - {"analytics"}:
-            raise DatabaseError(
+            raise ConfigError(
                 f"bad SQLite URL {url!r}",
                 hint="use sqlite:///relative/path.db or sqlite:////absolute/path.db",
             )
@@ -127,17 +116,22 @@ class SQLiteAdapter(Adapter):
             yield
         except sqlite3.Error as exc:
             message = str(exc)
-            unavailable = any(s in message.lower() for s in UNAVAILABLE)
+            lowered = message.lower()
+            cause = "sql"
+            if any(s in lowered for s in UNAVAILABLE):
+                cause = "unavailable"
+            elif any(s in lowered for s in TIMEOUT):
+                cause = "timeout"
             hint = None
             if CROSS_FILE_VIEW in message or f"no such table: {MODELS_SCHEMA}." in message:
                 hint = (
                     "on SQLite models live in their own file, and a view there can read only "
                     "that file, not the sources: make this model a table or ephemeral"
                 )
-            raise DatabaseError(f"SQLite: {message}", unavailable=unavailable, hint=hint) from exc
+            raise DatabaseError(f"SQLite: {message}", cause=cause, hint=hint) from exc
         except OSError as exc:
             raise DatabaseError(
-                f"SQLite: {exc.strerror}: {exc.filename}", unavailable=True
+                f"SQLite: {exc.strerror}: {exc.filename}", cause="unavailable"
             ) from exc
 
     def bind(self, sql: str, names: Sequence[str]) -> str:

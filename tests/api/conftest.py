@@ -17,7 +17,7 @@ PATH = "/api/analytics/dashboard-stats/"
 
 
 def config(**overrides) -> Config:
-    return Config(jwt_secret=SECRET, cors_origins=(ORIGIN,), **overrides)
+    return Config(**{"jwt_secret": SECRET, "cors_origins": (ORIGIN,), **overrides})
 
 
 def token(admin=True, **claims) -> str:

@@ -11,6 +11,7 @@ import pytest
 
 from api.app import create_app
 from api.dashboard import DashboardService
+from runner.adapters import ConnectionSettings
 from runner.ops import Workspace, seed
 from tests.api.conftest import AS_OF, ORIGIN, PATH, bearer, config, token
 from tests.conftest import REPO
@@ -111,7 +112,9 @@ def _down_url(engine, tmp_path):
 
 
 def test_database_down_is_503_json_without_details(engine, tmp_path):
-    ws = Workspace.open(REPO, _down_url(engine, tmp_path), read_only=True)
+    ws = Workspace.open(
+        REPO, _down_url(engine, tmp_path), settings=ConnectionSettings(read_only=True)
+    )
     client = falcon.testing.TestClient(create_app(config(), DashboardService(ws)))
     result = get(client, as_of=AS_OF)
     assert result.status_code == 503
@@ -126,7 +129,12 @@ def test_database_down_is_503_json_without_details(engine, tmp_path):
 def test_sqlite_server_recovers_when_the_file_appears(tmp_path):
     url = f"sqlite:///{tmp_path}/later.db"
     client = falcon.testing.TestClient(
-        create_app(config(), DashboardService(Workspace.open(REPO, url, read_only=True)))
+        create_app(
+            config(),
+            DashboardService(
+                Workspace.open(REPO, url, settings=ConnectionSettings(read_only=True))
+            ),
+        )
     )
     assert get(client, as_of=AS_OF).status_code == 503
     seed(Workspace.open(REPO, url))
@@ -136,7 +144,7 @@ def test_sqlite_server_recovers_when_the_file_appears(tmp_path):
 def test_api_cannot_write_the_sqlite_file(tmp_path):
     url = f"sqlite:///{tmp_path}/ro.db"
     seed(Workspace.open(REPO, url))
-    ws = Workspace.open(REPO, url, read_only=True)
+    ws = Workspace.open(REPO, url, settings=ConnectionSettings(read_only=True))
     from runner.errors import DatabaseError
 
     with ws.adapter.connection() as conn, pytest.raises(DatabaseError, match="readonly"):
@@ -147,3 +155,19 @@ def test_api_cannot_write_the_sqlite_file(tmp_path):
         ).status_code
         == 200
     )
+
+
+def test_create_app_reads_the_database_the_cli_way(tmp_path, db_url, monkeypatch):
+    """`database:` in project.yml (no DATABASE_URL, no config value): the app opens it
+    with its own connection settings, whatever the engine (issue 10, item 5)."""
+    from tests.helpers import copy_project
+
+    root = copy_project(tmp_path / "project")
+    with (root / "project.yml").open("a", encoding="utf-8") as fh:
+        fh.write(f"database: '{db_url}'\n")
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    seed(Workspace.open(root))
+    client = falcon.testing.TestClient(create_app(config(project_dir=root)))
+    result = get(client, mode="total", as_of=AS_OF)
+    assert result.status_code == 200
+    assert result.json == json.loads((GOLDEN / "dashboard_total.json").read_text(encoding="utf-8"))

@@ -4,7 +4,6 @@ the project breaks on disk. Answers are fast 503s and the server recovers by its
 from __future__ import annotations
 
 import logging
-import shutil
 import socket
 import sqlite3
 import threading
@@ -15,10 +14,12 @@ import pytest
 
 from api.app import create_app
 from api.dashboard import DashboardService
+from runner.adapters import ConnectionSettings
 from runner.errors import DatabaseError
 from runner.ops import Workspace, seed
 from tests.api.conftest import AS_OF, PATH, bearer, config, token
 from tests.conftest import REPO
+from tests.helpers import copy_project
 
 pytestmark = pytest.mark.slow
 
@@ -89,7 +90,9 @@ def test_postgres_going_away_is_503_then_recovers(pg_database):
     proxy = Proxy()
     proxy.start()
     url = pg_database.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
-    ws = Workspace.open(REPO, url, pool_size=2, pool_timeout=1.0, connect_timeout=2)
+    ws = Workspace.open(
+        REPO, url, settings=ConnectionSettings(pool_size=2, pool_timeout=1.0, connect_timeout=2)
+    )
     client = falcon.testing.TestClient(create_app(config(), DashboardService(ws)))
     try:
         assert get(client).status_code == 200
@@ -113,7 +116,7 @@ def test_statement_timeout_is_a_fast_unavailable_error(db_url, engine):
         "sqlite": "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c",
         "postgres": "SELECT pg_sleep(3)",
     }[engine]
-    ws = Workspace.open(REPO, db_url, statement_timeout_ms=200)
+    ws = Workspace.open(REPO, db_url, settings=ConnectionSettings(statement_timeout_ms=200))
     started = time.monotonic()
     with ws.adapter.connection() as conn, pytest.raises(DatabaseError) as err:
         ws.adapter.query(conn, slow)
@@ -123,7 +126,9 @@ def test_statement_timeout_is_a_fast_unavailable_error(db_url, engine):
 
 def test_pool_exhausted_is_a_fast_503(pg_database):
     seed(Workspace.open(REPO, pg_database))
-    ws = Workspace.open(REPO, pg_database, pool_size=1, pool_timeout=0.5)
+    ws = Workspace.open(
+        REPO, pg_database, settings=ConnectionSettings(pool_size=1, pool_timeout=0.5)
+    )
     client = falcon.testing.TestClient(create_app(config(), DashboardService(ws)))
     try:
         assert get(client).status_code == 200
@@ -139,7 +144,7 @@ def test_pool_exhausted_is_a_fast_503(pg_database):
 def test_sqlite_locked_by_a_writer_is_503_then_recovers(tmp_path):
     url = f"sqlite:///{tmp_path}/locked.db"
     seed(Workspace.open(REPO, url))
-    ws = Workspace.open(REPO, url, read_only=True, busy_timeout=0.5)
+    ws = Workspace.open(REPO, url, settings=ConnectionSettings(read_only=True, lock_timeout=0.5))
     client = falcon.testing.TestClient(create_app(config(), DashboardService(ws)))
     writer = sqlite3.connect(tmp_path / "locked.db", isolation_level=None)
     writer.execute("BEGIN EXCLUSIVE")
@@ -154,11 +159,7 @@ def test_sqlite_locked_by_a_writer_is_503_then_recovers(tmp_path):
 
 
 def test_broken_model_on_disk_keeps_the_last_good_project(tmp_path, caplog):
-    root = tmp_path / "project"
-    root.mkdir()
-    for part in ("project.yml", "models", "macros", "seeds"):
-        src = REPO / part
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, root / part)
+    root = copy_project(tmp_path / "project")
     url = f"sqlite:///{tmp_path}/p.db"
     seed(Workspace.open(root, url))
     service = DashboardService(Workspace.open(root, url), watch=True, watch_interval=0)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from api.dashboard import DashboardService
-from runner.errors import ProjectError
+from runner.errors import ParamError
 from runner.ops import Workspace
 from tests.api.conftest import AS_OF, PATH, bearer, token
 from tests.conftest import REPO
@@ -54,8 +54,14 @@ def test_10_kb_query_string_is_400(sqlite_client):
     assert result.status_code == 400 and "query string" in result.json["description"]
 
 
-def test_unknown_params_are_refused_by_name(sqlite_client):
-    assert_400(get(sqlite_client, f"mode=unique&as_of={AS_OF}&utm=1"), "utm")
+@pytest.mark.parametrize(
+    "extra", ["_=1716380000", "utm_source=instagram&utm_campaign=hot%20sale", "days=30", "mode2=x"]
+)
+def test_unknown_params_are_ignored(sqlite_client, extra):
+    """Spec section 2: a cache-buster or tracking tags must not break the page."""
+    plain = get(sqlite_client, f"mode=unique&as_of={AS_OF}")
+    tagged = get(sqlite_client, f"mode=unique&as_of={AS_OF}&{extra}")
+    assert tagged.status_code == 200 and tagged.json == plain.json
 
 
 def test_as_of_never_reaches_sql_text(tmp_path):
@@ -71,7 +77,7 @@ def test_as_of_never_reaches_sql_text(tmp_path):
 @pytest.mark.parametrize("mode", SQLISH)
 def test_hostile_mode_cannot_change_a_query(tmp_path, mode):
     service = DashboardService(Workspace.open(REPO, f"sqlite:///{tmp_path}/x.db"))
-    with pytest.raises(ProjectError):
+    with pytest.raises(ParamError):
         service.compiled(mode)
-    with pytest.raises(ProjectError):
+    with pytest.raises(ParamError):
         service.compute(mode, AS_OF)

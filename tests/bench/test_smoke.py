@@ -17,3 +17,12 @@ def test_benchmark_smoke(tmp_path, monkeypatch, pg_database):
     assert report["engines_agree"] is True
     assert set(report["engines"]) == {"sqlite", "postgres"}
     assert "| 1,500 | 3,000 | sqlite | total |" in dashboard.table([report])
+
+
+def test_the_benchmark_leaves_no_database_behind(pg_database):
+    """Runs after the smoke run: its database on the test server is gone."""
+    import psycopg
+
+    with psycopg.connect(pg_database) as conn:
+        names = [r[0] for r in conn.execute("SELECT datname FROM pg_database").fetchall()]
+    assert not [n for n in names if n.startswith("bench_events_")]

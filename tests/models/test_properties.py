@@ -4,13 +4,14 @@ reference, in both modes."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from api.dashboard import DashboardService
+from api.query import parse_query
 from runner.ops import Workspace
 from tests.conftest import REPO, _pg_schema_url, append_events, create_events
 from tests.reference import compute
@@ -28,11 +29,14 @@ PRICES = [None, "", "abc", "-5", "1,000", "$10", "0", "189000", "189000.50", "0.
 OFFSETS = ["", "Z", "+00:00", "-05:00", "+05:30"]
 
 
-def stamp(rnd, as_of: datetime) -> str:
-    """An instant near a window edge (as_of, as_of - 7 days, as_of - 90 days) or inside W,
-    written in one of the spec's forms."""
-    anchor = rnd.choice([0, 7 * 86400, 90 * 86400, 3 * 86400])
-    spread = 3 * 86400 if anchor == 3 * 86400 else 2
+def stamp(rnd, as_of: datetime, days: int) -> str:
+    """An instant near a window edge (as_of, as_of - N days, as_of - 90 days) or anywhere
+    in W, written in one of the spec's forms."""
+    anchor = rnd.choice([0, days * 86400, 90 * 86400, None])
+    if anchor is None:  # anywhere in W and a day before it: whole days of the rollups
+        anchor, spread = (days + 1) * 86400 // 2, (days + 1) * 86400 // 2
+    else:
+        spread = 2
     delta = rnd.randint(-spread, spread)
     micro = rnd.choice([0, 0, 1, 999999, 123456])
     moment = as_of - timedelta(seconds=anchor + delta, microseconds=micro)
@@ -52,26 +56,35 @@ AS_OF_SHIFTS = [timedelta(0), timedelta(microseconds=1), timedelta(minutes=29, s
                 timedelta(hours=11, minutes=59, seconds=59, microseconds=999999)]  # fmt: skip
 
 
+#: window lengths N: the admin page's 7D / 30D / 90D buttons, and the shortest
+WINDOWS = [1, 7, 30, 90]
+
+
 @st.composite
 def events(draw):
-    """(as_of, random dirty event set). Drawn through a seeded Random so every example
+    """(as_of, N, random dirty event set). Drawn through a seeded Random so every example
     mixes many values (hypothesis on its own keeps lists small and alike)."""
     rnd = draw(st.randoms(use_true_random=False))
     as_of = AS_OF + rnd.choice(AS_OF_SHIFTS)
-    return as_of, [
-        {
-            "event_type": rnd.choice(TYPES + ["purchase"] * 4 + ["product_view"] * 2),
-            "session_id": rnd.choice(["s1", "s2", "s3", "s4", "S1", "s-é"]),
-            "user_id": rnd.choice([None, "", "ana@x.co", "bo@x.co"]),
-            "product_slug": rnd.choice([None, "", "tee", "cap", "Tee", "hoodie", "a-b", "zz"]),
-            "product_name": rnd.choice([None, "", "Tee", "Cap", "Nuevo"]),
-            "price": rnd.choice(PRICES),
-            "metadata": rnd.choice(QUANTITIES),
-            "source": rnd.choice([None, "", "google", "ig", "Google"]),
-            "created_at": stamp(rnd, as_of),
-        }
-        for _ in range(draw(st.integers(1, 60)))
-    ]
+    days = rnd.choice(WINDOWS)
+    return (
+        as_of,
+        days,
+        [
+            {
+                "event_type": rnd.choice(TYPES + ["purchase"] * 4 + ["product_view"] * 2),
+                "session_id": rnd.choice(["s1", "s2", "s3", "s4", "S1", "s-é"]),
+                "user_id": rnd.choice([None, "", "ana@x.co", "bo@x.co"]),
+                "product_slug": rnd.choice([None, "", "tee", "cap", "Tee", "hoodie", "a-b", "zz"]),
+                "product_name": rnd.choice([None, "", "Tee", "Cap", "Nuevo"]),
+                "price": rnd.choice(PRICES),
+                "metadata": rnd.choice(QUANTITIES),
+                "source": rnd.choice([None, "", "google", "ig", "Google"]),
+                "created_at": stamp(rnd, as_of, days),
+            }
+            for _ in range(draw(st.integers(1, 60)))
+        ],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -92,8 +105,10 @@ def databases(tmp_path_factory, pg_database):
 def test_engines_and_reference_agree(databases, drawn, split):
     """The first ``split`` events are loaded and the dashboard computed (which builds the
     incremental tables); the rest arrive afterwards, with later ids but instants all
-    over (late events), and the next dashboard must count them exactly."""
-    as_of, rows = drawn
+    over (late events), and the next dashboard must count them exactly. When as_of is
+    the last microsecond of a day, the request goes through the admin page's own
+    parameters instead (a past ``end`` and ``start`` = end - N)."""
+    as_of, days, rows = drawn
     for i, row in enumerate(rows, start=1):
         row["id"] = i
     first, later = rows[:split], rows[split:]
@@ -101,10 +116,24 @@ def test_engines_and_reference_agree(databases, drawn, split):
     for url in databases:
         create_events(url, first)
         service = DashboardService(Workspace.open(REPO, url))
-        service.compute("total", as_of.isoformat())
+        service.compute("total", as_of.isoformat(), days)
         append_events(url, later)
-        bodies[url] = [service.compute(mode, as_of.isoformat()) for mode in ("total", "unique")]
-    reference = [compute(rows, mode, as_of) for mode in ("total", "unique")]
+        bodies[url] = [service.compute(*request(mode, as_of, days)) for mode in MODES]
+    reference = [compute(rows, mode, as_of, days) for mode in MODES]
     sqlite_body, pg_body = bodies.values()
     assert sqlite_body == pg_body
     assert json.loads(json.dumps(sqlite_body)) == reference
+
+
+MODES = ("total", "unique")
+
+
+def request(mode: str, as_of: datetime, days: int) -> tuple[str, str, int]:
+    """(mode, as_of, N) for the service: read from start/end like the admin page sends
+    them when as_of is the end of a day, else given directly."""
+    if as_of.time() != time(23, 59, 59, 999999):
+        return mode, as_of.isoformat(), days
+    end = as_of.date()
+    query = parse_query({"mode": mode, "start": str(end - timedelta(days=days)), "end": str(end)})
+    assert query.as_of == as_of.strftime("%Y-%m-%d %H:%M:%S.%f") and query.days == days
+    return query.mode, query.as_of, query.days

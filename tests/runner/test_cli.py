@@ -91,8 +91,9 @@ def test_unreachable_database_exits_3(shop, capsys):
     assert len(capsys.readouterr().err.strip().splitlines()) <= 3
 
 
-def test_bad_url_is_a_clear_error(shop, capsys):
-    assert main(["run", "--project-dir", str(shop()), "--database", "mysql://x"]) == 1
+def test_bad_url_is_a_configuration_error(shop, capsys):
+    """Nothing ran: exit 2, like any other mistake in the project or its settings."""
+    assert main(["run", "--project-dir", str(shop()), "--database", "mysql://x"]) == 2
     assert "unsupported database URL" in capsys.readouterr().err
 
 

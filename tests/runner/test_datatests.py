@@ -7,7 +7,7 @@ import json
 import pytest
 
 from runner.cli import main
-from runner.errors import ProjectError
+from runner.errors import ConfigError
 from runner.ops import Workspace, data_tests, run, seed
 
 PROPERTIES = """
@@ -100,7 +100,7 @@ def test_unknown_test_kind_names_file_and_line(shop):
     (root / "models/base.yml").write_text(
         "models:\n  - name: base\n    columns:\n      - name: id\n        tests: [positive]\n"
     )
-    with pytest.raises(ProjectError) as err:
+    with pytest.raises(ConfigError) as err:
         Workspace.open(root)
     assert (err.value.path, err.value.line) == ("models/base.yml", 5)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from runner.errors import ProjectError
+from runner.errors import ConfigError
 from runner.ops import Workspace, run, seed
 from runner.run import query_models
 
@@ -100,7 +100,7 @@ def test_a_query_brings_incremental_parents_up_to_date_first(ledger, db_url):
 
 def test_an_incremental_model_needs_a_unique_key(shop, db_url):
     root = shop(models__totals_sql="{{ config(materialized='incremental') }} select 1 as x")
-    with pytest.raises(ProjectError, match="unique_key") as info:
+    with pytest.raises(ConfigError, match="unique_key") as info:
         Workspace.open(root, db_url).compile()
     assert info.value.path == "models/totals.sql"
 

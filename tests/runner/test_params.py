@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from runner.errors import ProjectError
+from runner.errors import ParamError
 from runner.params import ParamSpec, parse_timestamp
 
 
@@ -24,7 +24,7 @@ def test_timestamps_become_canonical_utc(text, canonical):
     "text", ["", "yesterday", "2024-13-01", "2024-05-22 12:00:00 ", "1' OR 1=1", 5]
 )
 def test_bad_timestamps_are_refused(text):
-    with pytest.raises(ProjectError):
+    with pytest.raises(ParamError):
         parse_timestamp(text)
 
 
@@ -32,5 +32,5 @@ def test_choice_params_are_allow_listed():
     spec = ParamSpec("mode", "choice", ("total", "unique"))
     assert spec.validate("unique") == "unique"
     for bad in ("TOTAL", "total ", "", "total; drop table events"):
-        with pytest.raises(ProjectError, match="mode"):
+        with pytest.raises(ParamError, match="mode"):
             spec.validate(bad)

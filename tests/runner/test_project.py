@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from runner.errors import ProjectError
+from runner.errors import ConfigError
 from runner.project import DEFAULT_DATABASE, load_project
 
 
@@ -13,19 +13,19 @@ def test_models_are_named_by_file_stem(make_project):
 
 def test_duplicate_model_names_name_both_paths(make_project):
     root = make_project({"models/a/dup.sql": "select 1", "models/b/dup.sql": "select 2"})
-    with pytest.raises(ProjectError) as err:
+    with pytest.raises(ConfigError) as err:
         load_project(root)
     assert "models/a/dup.sql" in err.value.message and "models/b/dup.sql" in err.value.message
 
 
 def test_missing_project_file_is_a_clear_error(tmp_path):
-    with pytest.raises(ProjectError, match="no project.yml"):
+    with pytest.raises(ConfigError, match="no project.yml"):
         load_project(tmp_path)
 
 
 def test_invalid_yaml_names_the_line(make_project):
     root = make_project({"project.yml": "name: x\nvars: [unclosed\n"})
-    with pytest.raises(ProjectError) as err:
+    with pytest.raises(ConfigError) as err:
         load_project(root)
     assert err.value.path == "project.yml" and err.value.line
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from runner.compile import compile_project
-from runner.errors import CompileError, GraphError
+from runner.errors import CompileError, GraphError, TemplateError
 from runner.project import load_project
 
 
@@ -50,7 +50,7 @@ def test_timestamp_params_are_placeholders_when_bound(shop):
 
 def test_undefined_name_names_path_and_line(shop):
     root = shop(models__bad_sql="select 1 as a,\n  {{ nope }} as b\n")
-    with pytest.raises(CompileError) as err:
+    with pytest.raises(TemplateError) as err:
         compiled(root)
     assert (err.value.path, err.value.line) == ("models/bad.sql", 2)
     assert "nope" in err.value.message
@@ -58,7 +58,7 @@ def test_undefined_name_names_path_and_line(shop):
 
 def test_missing_var_is_an_error_with_a_hint(shop):
     root = shop(models__bad_sql="select {{ var('not_there') }} as a")
-    with pytest.raises(CompileError, match="not_there") as err:
+    with pytest.raises(TemplateError, match="not_there") as err:
         compiled(root)
     assert err.value.line == 1 and "--vars" in err.value.hint
 
@@ -73,7 +73,7 @@ def test_ref_to_missing_model_names_file_and_line(shop):
 
 def test_jinja_syntax_error_names_file_and_line(shop):
     root = shop(models__bad_sql="select 1 as a\n{% if %}\n")
-    with pytest.raises(CompileError) as err:
+    with pytest.raises(TemplateError) as err:
         compiled(root)
     assert (err.value.path, err.value.line) == ("models/bad.sql", 2)
 
