@@ -20,7 +20,8 @@ from runner.errors import ParamError, RunnerError
 from runner.ops import Workspace
 from runner.params import parse_timestamp
 from runner.project import load_project
-from runner.run import query_models
+from runner.query import query_models
+from runner.refresh import refresh
 
 MARTS = (
     "sales_summary",
@@ -123,6 +124,7 @@ class DashboardService:
         adapter = self.workspace.adapter
         params = {"as_of": instant, "window_days": days}
         with adapter.connection() as conn:
+            refresh(adapter, conn, compiled, MARTS)
             rows = query_models(adapter, conn, compiled, MARTS, params=params)
         return stitch(rows, mode)
 

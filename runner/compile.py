@@ -34,11 +34,11 @@ class CompiledModel:
     rendered: str  # the model's own SQL, after Jinja
     sql: str  # what is executed: transpiled if needed, ephemeral parents inlined as CTEs
     template: str
-    incremental_sql: str | None = (
-        None  # incremental models: what a run on an existing table executes
-    )
+    #: incremental models: what a run on an existing table executes, and how it applies
+    incremental_sql: str | None = None
     unique_key: str | None = None
     indexes: tuple[tuple[str, ...], ...] = ()
+    incremental_strategy: str = "delete+insert"
 
     def line_map(self) -> LineMap:
         return LineMap(self.template, self.rendered)
@@ -135,6 +135,7 @@ def compile_project(
             incremental_sql=incremental,
             unique_key=model.unique_key,
             indexes=model.indexes,
+            incremental_strategy=model.incremental_strategy,
         )
     return CompiledProject(
         project=project, dialect=dialect, models=models, graph=graph, params=params

@@ -15,9 +15,9 @@ from runner.adapters import ConnectionSettings, adapter_for_url
 from runner.adapters.base import Adapter
 from runner.compile import CompiledProject, compile_project
 from runner.errors import DatabaseError, ParamError
+from runner.execute import NodeResult, run_models
 from runner.project import Project, load_project
 from runner.render import Renderer
-from runner.run import NodeResult, run_models
 from runner.seeds import SeedResult, load_seed
 
 

@@ -40,6 +40,7 @@ class RenderedModel:
     incremental_sql: str | None = None
     unique_key: str | None = None
     indexes: tuple[tuple[str, ...], ...] = ()
+    incremental_strategy: str = "delete+insert"
 
 
 @dataclass
@@ -172,12 +173,14 @@ class Renderer:
         """
         config = dict(state.config)
         key = config.get("unique_key")
-        if not isinstance(key, str) or not key:
+        strategy = config.get("incremental_strategy", "delete+insert")
+        if strategy == "delete+insert" and (not isinstance(key, str) or not key):
             raise ConfigError(
                 "an incremental model needs config(unique_key='column')",
                 model=model.name,
                 path=model.path,
-                hint="the rows the incremental SQL returns replace the rows with the same key",
+                hint="the rows the incremental SQL returns replace the rows with the same key "
+                "(or say incremental_strategy='append')",
             )
         indexes = tuple((i,) if isinstance(i, str) else tuple(i) for i in config.get("indexes", ()))
         refs, sources, binds = list(state.refs), list(state.sources), set(state.binds)
@@ -185,7 +188,8 @@ class Renderer:
         state.refs, state.sources = refs + state.refs, sources + state.sources
         state.binds |= binds
         state.config = config
-        return {"incremental_sql": _trim(sql), "unique_key": key, "indexes": indexes}
+        return {"incremental_sql": _trim(sql), "unique_key": key, "indexes": indexes,
+                "incremental_strategy": strategy}  # fmt: skip
 
     def _context(self, state: _State, vars: dict, params: dict[str, Any], bind: bool) -> dict:
         project = self.project
@@ -291,7 +295,8 @@ def _trim(sql: str) -> str:
 
 
 #: what config() accepts; anything else would be silently ignored, so it is an error
-CONFIG_KEYS = ("materialized", "tags", "unique_key", "indexes")
+CONFIG_KEYS = ("materialized", "tags", "unique_key", "indexes", "incremental_strategy")
+INCREMENTAL_STRATEGIES = ("delete+insert", "append")
 
 
 def _check_config(kwargs: dict[str, Any]) -> None:
@@ -307,6 +312,12 @@ def _check_config(kwargs: dict[str, Any]) -> None:
         raise ConfigError(
             f"unknown materialization {materialized!r}",
             hint="use one of " + ", ".join(MATERIALIZATIONS),
+        )
+    strategy = kwargs.get("incremental_strategy", "delete+insert")
+    if strategy not in INCREMENTAL_STRATEGIES:
+        raise ConfigError(
+            f"unknown incremental_strategy {strategy!r}",
+            hint="use one of " + ", ".join(INCREMENTAL_STRATEGIES),
         )
 
 

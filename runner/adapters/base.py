@@ -1,7 +1,9 @@
 """The adapter interface: everything the runner needs from an engine, and nothing more.
 
-Engine knowledge lives here and in dispatched macros only. Each adapter converts its
-driver's errors to ``DatabaseError`` in one place, ``errors()``.
+Engine knowledge lives in adapters and dispatched macros only. An adapter owns its URL
+and connection settings, converts its driver's errors to ``DatabaseError`` in one place
+(``errors()``), declares its capabilities, and offers the relation primitives that
+materializations (runner/materializations.py) are built on.
 """
 
 from __future__ import annotations
@@ -45,13 +47,43 @@ class ConnectionSettings:
     connect_timeout: int = 5
 
 
+@dataclass(frozen=True)
+class Capabilities:
+    """What an engine can do, declared by its adapter; materializations and commands
+    ask these instead of asking which engine it is.
+
+    ``transactional_ddl``: CREATE and DROP roll back with the transaction.
+    ``named_locks``: a lock by name that blocks no reader and no other table (PostgreSQL's
+    advisory locks); without it, a write transaction locks the models' file instead.
+    ``upsert``: INSERT ... ON CONFLICT DO UPDATE. ``incremental_strategies``: the ways an
+    incremental model may apply a batch (dbt's ``incremental_strategy``)."""
+
+    transactional_ddl: bool = True
+    named_locks: bool = False
+    upsert: bool = True
+    incremental_strategies: tuple[str, ...] = ("delete+insert", "append")
+
+
 class Adapter(ABC):
+    """One engine. Subclasses set the class attributes below and implement the abstract
+    methods; everything else is built on those primitives."""
+
     DIALECT: str = ""
-    #: True when the engine can run two connections' temp relations side by side
-    SUPPORTS_TEMP = True
+    CAPABILITIES = Capabilities()
+    #: the schema a connection's temporary tables live in
+    TEMP_SCHEMA = "temp"
+    #: what DROP needs to drop a relation others depend on
+    DROP_SUFFIX = ""
+    #: opening a write transaction (SQLite takes the write lock at BEGIN with IMMEDIATE)
+    BEGIN_WRITE = "BEGIN"
+    #: portable type names (seeds' column_types, YAML data_type) -> this engine's
+    TYPE_NAMES = {"integer": "INTEGER", "real": "REAL", "text": "TEXT", "decimal": "TEXT",
+                  "timestamp": "TEXT"}  # fmt: skip
 
     def __init__(self, url: str) -> None:
         self.url = url
+
+    # -- connections and errors -------------------------------------------------------
 
     @abstractmethod
     def connection(self) -> AbstractContextManager[Any]:
@@ -59,24 +91,20 @@ class Adapter(ABC):
 
     @abstractmethod
     def errors(self) -> AbstractContextManager[None]:
-        """Convert driver errors raised inside the block into DatabaseError."""
+        """Convert driver errors raised inside the block into DatabaseError, with the
+        cause classified (unavailable, timeout, sql) and, where the message names one,
+        the identifier it complains about (``token``)."""
 
     @abstractmethod
     def bind(self, sql: str, names: Sequence[str]) -> str:
         """Rewrite ``:name`` placeholders into the driver's paramstyle."""
 
     @abstractmethod
-    def relation_kind(self, conn: Any, name: str, source: bool = False) -> str | None:
-        """'table', 'view', 'index' or None; ``source`` looks where sources and seeds
-        live instead of where models are built (they differ on SQLite)."""
+    def in_transaction(self, conn: Any) -> bool:
+        """Whether a transaction is open (a library may have committed ours)."""
 
-    def qualify(self, name: str, source: bool = False) -> str:
-        """The name to create a relation under (schema-qualified where models live apart)."""
-        return quote(name)
-
-    @abstractmethod
-    def load_rows(self, conn: Any, table: str, columns: list[str], rows: list[list[Any]]) -> None:
-        """Bulk-load rows into an existing table."""
+    def close(self) -> None:  # noqa: B027 - most engines hold nothing to release
+        """Release what the adapter holds (a pool); connections close on their own."""
 
     def describe(self) -> str:
         """The URL without a password, for messages."""
@@ -99,15 +127,33 @@ class Adapter(ABC):
             columns = [d[0] for d in cur.description or ()]
             return columns, list(cur.fetchall())
 
-    def transaction(self, conn: Any, write_lock: str | None = None) -> Iterator[None]:
-        """BEGIN ... COMMIT (ROLLBACK on error); ``write_lock`` serialises writers by name."""
-        return _Transaction(self, conn, write_lock)
+    def transaction(
+        self, conn: Any, write_lock: str | None = None, rollback: bool = False
+    ) -> AbstractContextManager[None]:
+        """BEGIN ... COMMIT (ROLLBACK on error, or always with ``rollback``: a scratch
+        transaction whose temporary tables vanish). ``write_lock`` serialises writers
+        of one model by name (``lock``)."""
+        return _Transaction(self, conn, write_lock, rollback)
 
-    BEGIN_WRITE = "BEGIN"
+    def lock(self, conn: Any, name: str) -> None:
+        """Hold a lock named ``name`` until the transaction ends (engines with named locks)."""
+        return None
+
+    # -- the catalogue -----------------------------------------------------------------
 
     @abstractmethod
-    def in_transaction(self, conn: Any) -> bool:
-        """Whether a transaction is open (a library may have committed ours)."""
+    def relation_kind(self, conn: Any, name: str, source: bool = False) -> str | None:
+        """'table', 'view', 'index' or None; ``source`` looks where sources and seeds
+        live instead of where models are built (they differ on SQLite)."""
+
+    def qualify(self, name: str, source: bool = False) -> str:
+        """The name to create a relation under (schema-qualified where models live apart)."""
+        return quote(name)
+
+    def temp_name(self, name: str) -> str:
+        return f"{self.TEMP_SCHEMA}.{quote(name)}"
+
+    # -- relations: the primitives materializations are built on ----------------------
 
     def drop_relation(self, conn: Any, name: str, source: bool = False) -> None:
         kind = self.relation_kind(conn, name, source)
@@ -115,106 +161,37 @@ class Adapter(ABC):
             target = self.qualify(name, source)
             self.execute(conn, f"DROP {kind.upper()} IF EXISTS {target}{self.DROP_SUFFIX}")
 
-    DROP_SUFFIX = ""
+    def create_view_as(self, conn: Any, name: str, sql: str, params: dict | None) -> None:
+        """The statement's first line is the CREATE and the model's SQL starts on line 2
+        (error positions rely on it)."""
+        self.execute(conn, f"CREATE VIEW {self.qualify(name)} AS\n{sql}", params)
 
-    def materialize(
-        self, conn: Any, name: str, sql: str, kind: str, params: dict[str, Any] | None
-    ) -> int | None:
-        """Create ``name`` as a view or table from ``sql``, replacing it atomically.
+    def create_table_as(self, conn: Any, name: str, sql: str, params: dict | None) -> None:
+        self.execute(conn, f"CREATE TABLE {self.qualify(name)} AS\n{sql}", params)
 
-        Returns the row count for tables. The statement's first line is the CREATE,
-        the model's SQL starts on line 2 (error positions rely on it).
-        """
-        target = self.qualify(name)
-        with self.transaction(conn):
-            self.drop_relation(conn, name)
-            self.execute(conn, f"CREATE {kind.upper()} {target} AS\n{sql}", params)
-        if kind == "view":
-            # SQLite binds views late; selecting nothing makes a bad view fail here, not later
-            self.query(conn, f"SELECT * FROM {target} LIMIT 0")
-            return None
-        return self.count(conn, target)
+    def create_temp_table_as(self, conn: Any, name: str, sql: str, params: dict | None) -> int:
+        """A temporary table private to this connection (shadows a same-named relation)."""
+        self.execute(conn, f"DROP TABLE IF EXISTS {self.temp_name(name)}")
+        self.execute(conn, f"CREATE TEMP TABLE {quote(name)} AS\n{sql}", params)
+        return self.count(conn, self.temp_name(name))
 
-    def materialize_incremental(
-        self, conn: Any, model: Any, params: dict[str, Any] | None, full_refresh: bool = False
-    ) -> int:
-        """Build an incremental model: the whole table the first time (or on
-        ``full_refresh``), afterwards dbt's delete+insert of the rows its incremental SQL
-        returns. One transaction that holds the model's write lock, so concurrent runs
-        (API workers refreshing before a request) apply each batch once, in turn.
-        Returns the number of rows written.
-        """
-        exists = not full_refresh and self.relation_kind(conn, model.name) == "table"
-        if exists and not self._has_rows(conn, model.incremental_sql, params):
-            return 0  # nothing arrived: no write lock taken, readers and writers unaffected
-        if not exists:
-            built = self._build_whole(conn, model, params, full_refresh)
-            if built is not None:
-                self.analyze(conn, model.name)
-                return built
-        return self._apply_batch(conn, model, params)
+    def columns_of(self, conn: Any, relation: str) -> list[str]:
+        return self.query(conn, f"SELECT * FROM {relation} LIMIT 0")[0]
 
-    def _build_whole(self, conn: Any, model: Any, params: dict[str, Any] | None,
-                     full_refresh: bool) -> int | None:  # fmt: skip
-        """The whole table and its indexes; None when a concurrent run built it first."""
-        target = self.qualify(model.name)
-        with self.transaction(conn, write_lock=model.name):
-            if not full_refresh and self.relation_kind(conn, model.name) == "table":
-                return None
-            self.drop_relation(conn, model.name)
-            self.execute(conn, f"CREATE TABLE {target} AS\n{model.sql}", params)
-            for columns in model.indexes:
-                self.create_index(conn, model.name, columns, model=True)
-            return self.count(conn, target)
+    def count(self, conn: Any, relation: str) -> int:
+        return self.query(conn, f"SELECT COUNT(*) FROM {relation}")[1][0][0]
 
-    def _apply_batch(self, conn: Any, model: Any, params: dict[str, Any] | None) -> int:
-        """dbt's delete+insert: the rows the incremental SQL returns replace the rows
-        with the same unique key. Computed under the write lock, never from a stale read."""
-        target = self.qualify(model.name)
-        batch = quote(model.name + "__batch")
-        staged = f"{self.TEMP_SCHEMA}.{batch}"
-        with self.transaction(conn, write_lock=model.name):
-            self.execute(conn, f"DROP TABLE IF EXISTS {staged}")
-            self.execute(conn, f"CREATE TEMP TABLE {batch} AS\n{model.incremental_sql}", params)
-            names = self.query(conn, f"SELECT * FROM {staged} LIMIT 0")[0]
-            columns = ", ".join(quote(c) for c in names)
-            key = quote(model.unique_key)
-            self.execute(conn, f"DELETE FROM {target} WHERE {key} IN (SELECT {key} FROM {staged})")
-            self.execute(conn, f"INSERT INTO {target} ({columns}) SELECT {columns} FROM {staged}")
-            written = self.count(conn, staged)
-            self.execute(conn, f"DROP TABLE {staged}")
-            return written
+    def has_rows(self, conn: Any, sql: str, params: dict[str, Any] | None) -> bool:
+        """Whether a query returns any row (read only, so it costs no lock)."""
+        # no LIMIT: PostgreSQL would pick a fast-start plan that reads everything when
+        # nothing matches (seen: 9 s instead of 1 ms)
+        return bool(self.query(conn, f"SELECT COUNT(*) FROM (\n{sql}\n) AS batch", params)[1][0][0])
 
     def analyze(self, conn: Any, name: str) -> None:
         """Planner statistics for a table just built (outside its transaction): without
         them both engines chose plans thousands of times slower for the incremental
         models' lookups."""
         self.execute(conn, f"ANALYZE {self.qualify(name)}")
-
-    def _has_rows(self, conn: Any, sql: str, params: dict[str, Any] | None) -> bool:
-        """Whether a query returns any row (read only, so it costs no lock)."""
-        # no LIMIT: PostgreSQL would pick a fast-start plan that reads everything when
-        # nothing matches (seen: 9 s instead of 1 ms)
-        return bool(self.query(conn, f"SELECT COUNT(*) FROM (\n{sql}\n) AS batch", params)[1][0][0])
-
-    def lock(self, conn: Any, name: str) -> None:
-        """Hold a lock named ``name`` until the transaction ends (engines that need one)."""
-        return None
-
-    def create_temp(self, conn: Any, name: str, sql: str, params: dict[str, Any] | None) -> int:
-        """A temporary table private to this connection (shadows a same-named relation)."""
-        name = quote(name)
-        self.execute(conn, f"DROP TABLE IF EXISTS {self.TEMP_SCHEMA}.{name}")
-        self.execute(conn, f"CREATE TEMP TABLE {name} AS\n{sql}", params)
-        return self.count(conn, f"{self.TEMP_SCHEMA}.{name}")
-
-    def count(self, conn: Any, name: str) -> int:
-        return self.query(conn, f"SELECT COUNT(*) FROM {name}")[1][0][0]
-
-    TEMP_SCHEMA = "temp"
-    #: portable type names (seeds' column_types, YAML data_type) -> this engine's
-    TYPE_NAMES = {"integer": "INTEGER", "real": "REAL", "text": "TEXT", "decimal": "TEXT",
-                  "timestamp": "TEXT"}  # fmt: skip
 
     def create_index(
         self, conn: Any, table: str, columns: Sequence[str], model: bool = False
@@ -231,10 +208,19 @@ class Adapter(ABC):
     def index_sql(self, index: str, table: str, columns: list[str], model: bool) -> str:
         return f"CREATE INDEX {index} ON {quote(table)} ({', '.join(columns)})"
 
+    @abstractmethod
+    def load_rows(self, conn: Any, table: str, columns: list[str], rows: list[list[Any]]) -> None:
+        """Bulk-load rows into an existing table."""
+
 
 class _Transaction:
-    def __init__(self, adapter: Adapter, conn: Any, write_lock: str | None = None) -> None:
-        self.adapter, self.conn, self.write_lock = adapter, conn, write_lock
+    def __init__(self, adapter: Adapter, conn: Any, write_lock: str | None, rollback: bool) -> None:
+        self.adapter, self.conn, self.write_lock, self.rollback = (
+            adapter,
+            conn,
+            write_lock,
+            rollback,
+        )
 
     def __enter__(self) -> None:
         if self.write_lock is None:
@@ -247,7 +233,7 @@ class _Transaction:
         if not self.adapter.in_transaction(self.conn):
             return False
         try:
-            self.adapter.execute(self.conn, "ROLLBACK" if exc else "COMMIT")
+            self.adapter.execute(self.conn, "ROLLBACK" if exc or self.rollback else "COMMIT")
         except Exception:
             if exc is None:
                 raise

@@ -17,12 +17,13 @@ from typing import Any
 import psycopg
 from psycopg.types.numeric import FloatLoader
 
-from runner.adapters.base import Adapter, ConnectionSettings, quote
+from runner.adapters.base import Adapter, Capabilities, ConnectionSettings, quote
 from runner.errors import DatabaseError
 
 
 class PostgresAdapter(Adapter):
     DIALECT = "postgres"
+    CAPABILITIES = Capabilities(transactional_ddl=True, named_locks=True, upsert=True)
     DROP_SUFFIX = " CASCADE"
     TEMP_SCHEMA = "pg_temp"
 
@@ -111,6 +112,7 @@ class PostgresAdapter(Adapter):
                 f"PostgreSQL: {_first_line(exc)}",
                 cause=_cause(exc),
                 position=int(position) if position else None,
+                token=_token(_first_line(exc)),
             ) from exc
         except ValueError as exc:  # e.g. an unparseable URL (psycopg raises ProgrammingError too)
             raise DatabaseError(f"PostgreSQL: {exc}", cause="unavailable") from exc
@@ -186,6 +188,22 @@ def _json_or_null(value: Any) -> Any:
 
 def _reject(token: str) -> None:
     raise ValueError(f"{token} is not JSON")
+
+
+#: messages that name the identifier they complain about (it locates the template line)
+TOKENS = (
+    re.compile(r'column "?([\w.]+)"? does not exist'),
+    re.compile(r'relation "([\w.]+)" does not exist'),
+    re.compile(r"function ([\w.]+)\("),
+)
+
+
+def _token(message: str) -> str | None:
+    for pattern in TOKENS:
+        match = pattern.search(message)
+        if match:
+            return match.group(1).split(".")[-1]
+    return None
 
 
 def _first_line(exc: Exception) -> str:

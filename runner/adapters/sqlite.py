@@ -9,6 +9,7 @@ The dispatched money macros call them; PostgreSQL does the same with NUMERIC.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
@@ -18,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from pathlib import Path
 from typing import Any
 
-from runner.adapters.base import Adapter, ConnectionSettings, quote
+from runner.adapters.base import Adapter, Capabilities, ConnectionSettings, quote
 from runner.errors import ConfigError, DatabaseError
 
 UNAVAILABLE = ("unable to open", "database is locked", "disk i/o", "readonly")
@@ -35,6 +36,9 @@ def _resolve(root: Path, path: str) -> Path:
 
 class SQLiteAdapter(Adapter):
     DIALECT = "sqlite"
+    # no named locks: BEGIN IMMEDIATE takes the models' file's write lock (the sources'
+    # file, which the storefront writes, is another file and never locked by a model)
+    CAPABILITIES = Capabilities(transactional_ddl=True, named_locks=False, upsert=True)
 
     def __init__(self, url: str, root: Path, settings: ConnectionSettings | None = None) -> None:
         """The URL's file holds the sources (the storefront's ``events``, the seeds).
@@ -128,7 +132,9 @@ class SQLiteAdapter(Adapter):
                     "on SQLite models live in their own file, and a view there can read only "
                     "that file, not the sources: make this model a table or ephemeral"
                 )
-            raise DatabaseError(f"SQLite: {message}", cause=cause, hint=hint) from exc
+            raise DatabaseError(
+                f"SQLite: {message}", cause=cause, hint=hint, token=_token(message)
+            ) from exc
         except OSError as exc:
             raise DatabaseError(
                 f"SQLite: {exc.strerror}: {exc.filename}", cause="unavailable"
@@ -156,6 +162,22 @@ class SQLiteAdapter(Adapter):
         with self.errors():
             db = sqlite_utils.Database(conn)
             db[quote(table)].insert_all((dict(zip(columns, row)) for row in rows), batch_size=1000)
+
+
+#: messages that name the identifier they complain about (it locates the template line)
+TOKENS = (
+    re.compile(r"no such (?:column|table|function): ([\w.]+)"),
+    re.compile(r'near "([^"]+)"'),
+    re.compile(r"ambiguous column name: ([\w.]+)"),
+)
+
+
+def _token(message: str) -> str | None:
+    for pattern in TOKENS:
+        match = pattern.search(message)
+        if match:
+            return match.group(1).split(".")[-1]
+    return None
 
 
 def _write_ahead_log(conn: sqlite3.Connection) -> None:

@@ -6,7 +6,8 @@ import pytest
 
 from runner.errors import ConfigError
 from runner.ops import Workspace, run, seed
-from runner.run import query_models
+from runner.query import query_models
+from runner.refresh import refresh
 
 TOTALS = """
     {{ config(materialized='incremental', unique_key='name', indexes=[['total']]) }}
@@ -85,17 +86,49 @@ def test_reseeding_the_source_drops_incremental_state(ledger, db_url):
         assert ws.adapter.relation_kind(conn, "totals") is None
 
 
-def test_a_query_brings_incremental_parents_up_to_date_first(ledger, db_url):
+def test_refresh_brings_incremental_parents_up_to_date_and_a_query_reads_them(ledger, db_url):
     ws = Workspace.open(ledger, db_url)
     seed(ws)
     compiled = ws.compile(bind=True)
     with ws.adapter.connection() as conn:
+        refresh(ws.adapter, conn, compiled, ["final"])
         first = query_models(ws.adapter, conn, compiled, ["final"])["final"]
     assert sorted((r["name"], r["total"]) for r in first) == [("a", 3), ("b", 0), ("c", 5)]
     add_item(ws, 4, "c", 2)
     with ws.adapter.connection() as conn:
+        stale = query_models(ws.adapter, conn, compiled, ["final"])["final"]
+        assert sorted((r["name"], r["total"]) for r in stale) == sorted(
+            (r["name"], r["total"]) for r in first
+        )  # a query never writes: the arrival waits for a refresh
+        assert [r.rows for r in refresh(ws.adapter, conn, compiled, ["final"])] == [1]
         again = query_models(ws.adapter, conn, compiled, ["final"])["final"]
     assert sorted((r["name"], r["total"]) for r in again) == [("a", 3), ("b", 0), ("c", 7)]
+
+
+def test_an_append_model_adds_its_batch_without_a_key(shop, db_url):
+    root = shop(
+        models__log_sql="""
+        {{ config(materialized='incremental', incremental_strategy='append') }}
+        select id, name from {{ source('shop', 'items') }}
+        {% if is_incremental() %}where id > (select max(id) from {{ this }}){% endif %}
+    """
+    )
+    ws = Workspace.open(root, db_url)
+    seed(ws)
+    run(ws, ["log"], None)
+    add_item(ws, 9, "z", 1)
+    assert [r.rows for r in run(ws, ["log"], None)] == [1]
+    with ws.adapter.connection() as conn:
+        assert ws.adapter.count(conn, ws.adapter.qualify("log")) == 4
+
+
+def test_an_unknown_incremental_strategy_is_a_config_error_at_its_line(shop, db_url):
+    root = shop(
+        models__log_sql="select 1 as x\n{{ config(materialized='incremental', incremental_strategy='merge') }}"
+    )
+    with pytest.raises(ConfigError, match="merge") as info:
+        Workspace.open(root, db_url).compile()
+    assert (info.value.path, info.value.line) == ("models/log.sql", 2)
 
 
 def test_an_incremental_model_needs_a_unique_key(shop, db_url):

@@ -8,7 +8,7 @@ import pytest
 
 from runner.errors import DatabaseError
 from runner.ops import Workspace, run, seed
-from runner.run import query_models
+from runner.query import query_models
 
 
 def workspace(root, url) -> Workspace:

@@ -1,0 +1,48 @@
+"""Reading output models for one set of params, without writing anything.
+
+The intermediate models become temporary tables private to the connection, inside a
+scratch transaction that is rolled back at the end, so concurrent callers with other
+params never meet and nothing is left behind. Incremental ancestors are read as they
+are: bring them up to date first with ``runner.refresh.refresh``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from runner.adapters.base import Adapter
+from runner.compile import CompiledProject
+from runner.errors import DatabaseError
+from runner.execute import executable, locate
+
+
+def query_models(
+    adapter: Adapter,
+    conn: Any,
+    compiled: CompiledProject,
+    outputs: Iterable[str],
+    params: dict[str, Any] | None = None,
+) -> dict[str, list[dict[str, Any]]]:
+    """Rows of each output model. ``params`` overrides the bound values the project was
+    compiled with; each is validated by its param's spec first (a choice param is part
+    of the compiled SQL and cannot be overridden here)."""
+    values = {**compiled.params, **compiled.bound_params(params or {})}
+    outputs = list(outputs)
+    needed = set(outputs).union(*(compiled.graph.ancestors(o) for o in outputs))
+    nodes = [m for m in executable(compiled, needed) if m.materialized != "incremental"]
+    parents = {p for m in nodes for p in m.refs}
+    results: dict[str, list[dict[str, Any]]] = {}
+    with adapter.transaction(conn, rollback=True):
+        for model in nodes:
+            bound = {name: values[name] for name in model.binds}
+            try:
+                if model.name in parents:
+                    adapter.create_temp_table_as(conn, model.name, model.sql, bound)
+                if model.name in outputs:
+                    sql = model.sql if model.name not in parents else f"SELECT * FROM {model.name}"
+                    columns, rows = adapter.query(conn, sql, bound)
+                    results[model.name] = [dict(zip(columns, row)) for row in rows]
+            except DatabaseError as exc:
+                raise locate(model, exc, header_lines=1 if model.name in parents else 0) from exc
+    return results
