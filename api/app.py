@@ -9,13 +9,13 @@ import falcon
 
 from api.auth import Authenticator
 from api.config import Config
-from api.dashboard import DashboardService
 from api.errors import ErrorMapper, unexpected
 from api.openapi import OpenAPIResource
 from api.resources import DashboardResource, HealthResource, ReadyResource
+from api.service import DashboardService
 from runner.adapters import ConnectionSettings
 from runner.errors import RunnerError
-from runner.ops import Workspace
+from runner.workspace import Workspace
 
 DASHBOARD_PATH = "/api/analytics/dashboard-stats"
 log = logging.getLogger("api.access")

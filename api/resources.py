@@ -8,8 +8,8 @@ from typing import Any
 import falcon
 
 from api.auth import Authenticator
-from api.dashboard import DashboardService
 from api.query import parse_query
+from api.service import DashboardService
 
 
 class DashboardResource:

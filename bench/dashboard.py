@@ -32,7 +32,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from api.dashboard import DashboardService
+from api.service import DashboardService
 from bench.duck import STATE
 from runner.adapters import ConnectionSettings
 
@@ -71,7 +71,8 @@ def ddl(ws) -> str:
 def load_sqlite(rows, size: int) -> tuple[str, dict]:
     import sqlite3
 
-    from runner.ops import Workspace, ensure_source_indexes
+    from runner.commands import ensure_source_indexes
+    from runner.workspace import Workspace
 
     path = OUT / f"events_{size}.db"
     for stale in (path, *OUT.glob(f"events_{size}.analytics.db*")):
@@ -97,7 +98,8 @@ def load_sqlite(rows, size: int) -> tuple[str, dict]:
 def load_postgres(rows, size: int) -> tuple[str, dict]:
     import psycopg
 
-    from runner.ops import Workspace, ensure_source_indexes
+    from runner.commands import ensure_source_indexes
+    from runner.workspace import Workspace
 
     name = f"bench_events_{size}"
     with psycopg.connect(SERVER, autocommit=True) as admin:
@@ -148,9 +150,9 @@ def measure_engine(url: str, runs: int) -> dict:
     from api.app import create_app
     from api.auth import make_token
     from api.config import Config
-    from api.dashboard import DashboardService
+    from api.service import DashboardService
     from bench.baseline import fetch_rows, python_dashboard
-    from runner.ops import Workspace
+    from runner.workspace import Workspace
 
     secret = "bench-" + "x" * 60
     ws = Workspace.open(REPO, url, settings=ConnectionSettings(read_only=url.startswith("sqlite")))
@@ -220,7 +222,8 @@ def measure_duckdb(csv_path: Path, runs: int) -> dict:
 
 def build_state(url: str) -> float:
     """`runner run -s <the incremental models>`: their tables, built whole."""
-    from runner.ops import Workspace, run
+    from runner.commands import run
+    from runner.workspace import Workspace
 
     start = time.perf_counter()
     results = run(Workspace.open(REPO, url), list(STATE), None)
@@ -244,7 +247,8 @@ def _arrivals(size: int) -> tuple[list, list]:
 def measure_refresh(url: str, size: int) -> dict:
     """Append events, time the next request (it refreshes the incremental tables first),
     and check its body against the same request after `runner run --full-refresh`."""
-    from runner.ops import Workspace, run
+    from runner.commands import run
+    from runner.workspace import Workspace
 
     ws = Workspace.open(REPO, url)
     service = DashboardService(

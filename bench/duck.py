@@ -11,7 +11,7 @@ from runner.params import resolve_params
 from runner.project import Project
 from runner.render import Renderer
 
-MARTS_FROM = "api.dashboard"
+MARTS_FROM = "api.service"
 
 
 #: the incremental models: built once, like the tables a run keeps on the other engines
@@ -23,7 +23,7 @@ REQUEST = ("stg_window", "stg_events")
 def compile_for_duckdb(project: Project, mode: str) -> list[tuple[str, str, str]]:
     """(name, DuckDB SQL, kind) in execution order; kind is 'state' (a run's incremental
     tables, built whole), 'table' or 'view' (per request) or 'output' (a mart)."""
-    from api.dashboard import MARTS
+    from api.service import MARTS
 
     params = resolve_params(project.params, {"mode": mode})
     rendered = Renderer(project, "duckdb", fallbacks=("postgres",)).render_all(

@@ -174,7 +174,8 @@ def run_load(port: int, seconds: float, clients: int, seed: int = 1) -> dict:
 
 
 def benchmark(database: str, seconds: float, clients: int, workers: int, threads: int) -> dict:
-    from runner.ops import Workspace, seed
+    from runner.commands import seed
+    from runner.workspace import Workspace
 
     seed(Workspace.open(REPO, database))
     proc, port = start_server(database, workers, threads)

@@ -51,6 +51,7 @@ class CompiledProject:
     models: dict[str, CompiledModel]
     graph: Graph
     params: dict[str, Any]
+    macros: dict[str, str]  # macro name -> the file defining it
 
     def bound_params(self, given: dict[str, Any]) -> dict[str, Any]:
         """Validated values for bound params given at query time."""
@@ -138,7 +139,12 @@ def compile_project(
             incremental_strategy=model.incremental_strategy,
         )
     return CompiledProject(
-        project=project, dialect=dialect, models=models, graph=graph, params=params
+        project=project,
+        dialect=dialect,
+        models=models,
+        graph=graph,
+        params=params,
+        macros=dict(renderer.macro_names),
     )
 
 

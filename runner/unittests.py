@@ -78,22 +78,17 @@ def _run_one(ws, renderer: Renderer, test: UnitTest) -> UnitResult:
     compiled = compile_project(ws.project, ws.dialect, test.vars, bind=True, renderer=renderer)
     model = compiled.models[test.model]
     adapter = ws.adapter
-    with adapter.connection() as conn:
-        adapter.execute(conn, "BEGIN")
-        try:
-            for relation, rows in test.given:
-                statement, insert = _input_sql(ws, renderer, relation, rows)
-                adapter.execute(conn, statement)
-                if insert and rows:
-                    columns = list(dict.fromkeys(k for r in rows for k in r))
-                    adapter.load_rows(
-                        conn, relation, columns, [[r.get(c) for c in columns] for r in rows]
-                    )
-            sql = compiled.sql_reading(test.model, {relation for relation, _ in test.given})
-            names, data = adapter.query(conn, sql, compiled.bind_values(model.binds))
-        finally:
-            if adapter.in_transaction(conn):
-                adapter.execute(conn, "ROLLBACK")
+    with adapter.connection() as conn, adapter.transaction(conn, rollback=True):
+        for relation, rows in test.given:
+            statement, insert = _input_sql(ws, renderer, relation, rows)
+            adapter.execute(conn, statement)
+            if insert and rows:
+                columns = list(dict.fromkeys(k for r in rows for k in r))
+                adapter.load_rows(
+                    conn, relation, columns, [[r.get(c) for c in columns] for r in rows]
+                )
+        sql = compiled.sql_reading(test.model, {relation for relation, _ in test.given})
+        names, data = adapter.query(conn, sql, compiled.bind_values(model.binds))
     got = [dict(zip(names, row)) for row in data]
     diff = compare(list(test.expect), got, test.ordered)
     status = "FAIL" if diff else "PASS"

@@ -17,8 +17,9 @@ from urllib.parse import quote
 import pytest
 
 from runner.adapters import adapter_for_url
-from runner.ops import Workspace, drop_incremental
+from runner.commands import drop_incremental
 from runner.render import Renderer
+from runner.workspace import Workspace
 
 REPO = Path(__file__).resolve().parent.parent
 SERVER_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -122,7 +123,7 @@ def events_db(db_url):
 
 
 def dashboard(url: str, mode: str, as_of: str) -> dict:
-    from api.dashboard import DashboardService
+    from api.service import DashboardService
 
     return DashboardService(Workspace.open(REPO, database=url)).compute(mode, as_of)
 

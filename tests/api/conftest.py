@@ -6,8 +6,9 @@ import pytest
 from api.app import create_app
 from api.auth import make_token
 from api.config import Config
-from api.dashboard import DashboardService
-from runner.ops import Workspace, seed
+from api.service import DashboardService
+from runner.commands import seed
+from runner.workspace import Workspace
 from tests.conftest import REPO
 
 SECRET = "test-secret-long-enough-for-every-hmac-algorithm-0123456789abcdef"

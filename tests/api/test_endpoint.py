@@ -10,9 +10,10 @@ import falcon.testing
 import pytest
 
 from api.app import create_app
-from api.dashboard import DashboardService
+from api.service import DashboardService
 from runner.adapters import ConnectionSettings
-from runner.ops import Workspace, seed
+from runner.commands import seed
+from runner.workspace import Workspace
 from tests.api.conftest import AS_OF, ORIGIN, PATH, bearer, config, token
 from tests.conftest import REPO
 

@@ -9,8 +9,9 @@ import falcon.testing
 import pytest
 
 from api.app import create_app
-from api.dashboard import DashboardService
-from runner.ops import Workspace, seed
+from api.service import DashboardService
+from runner.commands import seed
+from runner.workspace import Workspace
 from tests.api.conftest import AS_OF, PATH, bearer, config, token
 from tests.helpers import copy_project
 

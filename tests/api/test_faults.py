@@ -13,10 +13,11 @@ import falcon.testing
 import pytest
 
 from api.app import create_app
-from api.dashboard import DashboardService
+from api.service import DashboardService
 from runner.adapters import ConnectionSettings
+from runner.commands import seed
 from runner.errors import DatabaseError
-from runner.ops import Workspace, seed
+from runner.workspace import Workspace
 from tests.api.conftest import AS_OF, PATH, bearer, config, token
 from tests.conftest import REPO
 from tests.helpers import copy_project

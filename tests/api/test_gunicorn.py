@@ -11,7 +11,8 @@ import sys
 import pytest
 
 from bench.load import free_port, wait_for_port
-from runner.ops import Workspace, seed
+from runner.commands import seed
+from runner.workspace import Workspace
 from tests.api.conftest import AS_OF, ORIGIN, PATH, SECRET, token
 from tests.conftest import REPO
 

@@ -10,9 +10,10 @@ import psycopg
 import pytest
 
 from api.app import create_app
-from api.dashboard import DashboardService
+from api.service import DashboardService
+from runner.commands import seed
 from runner.errors import DatabaseError
-from runner.ops import Workspace, seed
+from runner.workspace import Workspace
 from tests.api.conftest import AS_OF, PATH, bearer, config, token
 from tests.conftest import REPO
 
@@ -57,7 +58,7 @@ def test_api_role_serves_the_dashboard_but_cannot_touch_events(api_role_url):
 
 
 def test_runner_builds_models_in_the_api_roles_own_schema(api_role_url):
-    from runner.ops import run
+    from runner.commands import run
 
     ws = Workspace.open(REPO, api_role_url)
     assert all(r.status == "OK" for r in run(ws, None, {"as_of": AS_OF}, temp=False))

@@ -11,10 +11,11 @@ import schemathesis
 from schemathesis import GenerationMode
 
 from api.app import create_app
-from api.dashboard import DashboardService
 from api.query import DATE, parse_query
+from api.service import DashboardService
+from runner.commands import seed
 from runner.errors import ParamError
-from runner.ops import Workspace, seed
+from runner.workspace import Workspace
 from tests.api.conftest import config, token
 from tests.conftest import REPO
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from api.dashboard import DashboardService
+from api.service import DashboardService
 from runner.errors import ParamError
-from runner.ops import Workspace
+from runner.workspace import Workspace
 from tests.api.conftest import AS_OF, PATH, bearer, token
 from tests.conftest import REPO
 

@@ -11,8 +11,9 @@ import pytest
 
 from api.app import create_app
 from api.auth import make_token
-from api.dashboard import DashboardService
-from runner.ops import Workspace, seed
+from api.service import DashboardService
+from runner.commands import seed
+from runner.workspace import Workspace
 from tests.api.conftest import AS_OF, PATH, bearer, config
 from tests.conftest import REPO
 

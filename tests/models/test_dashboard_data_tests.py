@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from runner.ops import Workspace, data_tests, run, seed
+from runner.commands import data_tests, run, seed
+from runner.workspace import Workspace
 from tests.conftest import REPO
 from tests.fixtures.events_seed import FIXTURE_AS_OF
 

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from api.dashboard import DashboardService
-from runner.ops import Workspace, seed
+from api.service import DashboardService
+from runner.commands import seed
+from runner.workspace import Workspace
 from tests.conftest import REPO
 from tests.fixtures.events_seed import FIXTURE_AS_OF, seed_rows
 from tests.reference import compute

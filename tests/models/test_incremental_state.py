@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import threading
 
-from api.dashboard import DashboardService
-from runner.ops import Workspace
+from api.service import DashboardService
+from runner.workspace import Workspace
 from tests.conftest import REPO, append_events
 from tests.reference import compute
 

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from api.dashboard import DashboardService
 from api.query import parse_query
-from runner.ops import Workspace
+from api.service import DashboardService
+from runner.workspace import Workspace
 from tests.conftest import REPO, _pg_schema_url, append_events, create_events
 from tests.reference import compute
 

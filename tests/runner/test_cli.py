@@ -8,10 +8,13 @@ import sys
 
 import pytest
 
-from runner.cli import build_parser, main
+from runner.cli import COMMANDS as REGISTRY
+from runner.cli import main
+from runner.cli.main import build_parser
 from tests.conftest import REPO
 
-COMMANDS = sorted(build_parser()._subparsers._group_actions[0].choices)  # noqa: SLF001
+build_parser()  # loads the plugins' commands too
+COMMANDS = sorted(REGISTRY)
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from runner.commands import run, seed
 from runner.errors import ConfigError
-from runner.ops import Workspace, run, seed
 from runner.query import query_models
 from runner.refresh import refresh
+from runner.workspace import Workspace
 
 TOTALS = """
     {{ config(materialized='incremental', unique_key='name', indexes=[['total']]) }}

@@ -7,7 +7,7 @@ import pytest
 from runner.cli import main
 from runner.errors import GraphError
 from runner.lineage import column_lineage
-from runner.ops import Workspace
+from runner.workspace import Workspace
 from tests.conftest import REPO
 
 

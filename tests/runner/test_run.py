@@ -6,9 +6,10 @@ import threading
 
 import pytest
 
+from runner.commands import run, seed
 from runner.errors import DatabaseError
-from runner.ops import Workspace, run, seed
 from runner.query import query_models
+from runner.workspace import Workspace
 
 
 def workspace(root, url) -> Workspace:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from runner.commands import seed
 from runner.errors import SeedError
-from runner.ops import Workspace, seed
+from runner.workspace import Workspace
 from tests.conftest import EVENT_COLUMNS
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from runner.cli import main
-from runner.ops import Workspace
 from runner.unittests import compare, run_unit_tests
+from runner.workspace import Workspace
 from tests.conftest import REPO
 
 FAILING = """

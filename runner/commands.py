@@ -1,68 +1,19 @@
-"""The runner as a library: what each CLI command does, without printing or exiting.
-
-The CLI is a thin shell over these functions; the API and the tests call them too.
-"""
+"""The runner as a library: what the commands that touch a database do, without
+printing or exiting. The CLI (runner/cli.py) is a thin shell over these functions; an
+application and the tests call them too."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from runner.adapters import ConnectionSettings, adapter_for_url
-from runner.adapters.base import Adapter
-from runner.compile import CompiledProject, compile_project
+from runner.artifacts import write_artifacts
+from runner.datatests import collect, run_tests
 from runner.errors import DatabaseError, ParamError
 from runner.execute import NodeResult, run_models
-from runner.project import Project, load_project
 from runner.render import Renderer
 from runner.seeds import SeedResult, load_seed
-
-
-@dataclass
-class Workspace:
-    """A loaded project and the adapter for its database."""
-
-    project: Project
-    adapter: Adapter
-
-    @classmethod
-    def open(
-        cls,
-        project_dir: str | Path = ".",
-        database: str | None = None,
-        settings: ConnectionSettings | None = None,
-    ) -> Workspace:
-        """The database is ``database``, else $DATABASE_URL, else project.yml's, else the
-        embedded default (the same rule for the CLI and an application)."""
-        project = load_project(project_dir)
-        url = project.resolve_database(database)
-        return cls(project, adapter_for_url(url, project.root, settings))
-
-    @property
-    def dialect(self) -> str:
-        return self.adapter.DIALECT
-
-    def compile(self, vars: dict[str, Any] | None = None, *, bind: bool = True) -> CompiledProject:
-        return compile_project(self.project, self.dialect, vars, bind=bind)
-
-
-def parse_vars(text: str | None) -> dict[str, Any]:
-    if not text:
-        return {}
-    try:
-        value = json.loads(text)
-    except ValueError as exc:
-        raise ParamError(
-            f"--vars is not valid JSON: {exc}",
-            hint='e.g. --vars \'{"mode": "unique"}\'',
-            param="--vars",
-        ) from None
-    if not isinstance(value, dict):
-        raise ParamError("--vars must be a JSON object", param="--vars")
-    return value
+from runner.workspace import Workspace
 
 
 def seed(
@@ -151,23 +102,8 @@ def run(
     return results
 
 
-def write_compiled(compiled: CompiledProject, selectors: list[str] | None) -> list[Path]:
-    """target/compiled/<model path>.sql for each selected model; returns the files written."""
-    out = compiled.project.target_dir / "compiled"
-    written = []
-    for name in compiled.graph.select(selectors):
-        model = compiled.models[name]
-        path = out / model.path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(model.sql + "\n", encoding="utf-8")
-        written.append(path)
-    return written
-
-
 def data_tests(ws: Workspace, selectors: list[str] | None, vars: dict[str, Any] | None = None):
     """Run the data tests of the selected models against the relations a run built."""
-    from runner.datatests import collect, run_tests
-
     compiled = ws.compile(vars, bind=False)
     cases = collect(
         compiled, compiled.graph.select(selectors), vars or {}, Renderer(ws.project, ws.dialect)
@@ -176,48 +112,6 @@ def data_tests(ws: Workspace, selectors: list[str] | None, vars: dict[str, Any] 
         results = run_tests(ws.adapter, conn, cases)
     write_artifacts(compiled, results, "test")
     return results
-
-
-def write_artifacts(compiled: CompiledProject, results: list | None, command: str) -> None:
-    """target/manifest.json (the project) and target/run_results.json (the last command)."""
-    import dataclasses
-    import time
-
-    project = compiled.project
-    target = project.target_dir
-    target.mkdir(parents=True, exist_ok=True)
-    manifest = {
-        "project": project.name,
-        "dialect": compiled.dialect,
-        "models": {
-            name: {
-                "path": m.path, "materialized": m.materialized, "tags": list(m.tags),
-                "depends_on": list(m.refs), "sources": [".".join(s) for s in m.sources],
-                "description": getattr(project.properties.get(name), "description", ""),
-                "columns": getattr(project.properties.get(name), "columns", {}),
-                "tests": [t.name for t in getattr(project.properties.get(name), "tests", ())],
-            }
-            for name, m in compiled.models.items()
-        },
-        "sources": {f"{s.source}.{s.name}": {"identifier": s.identifier, "columns": list(s.columns)}
-                    for s in project.sources.values()},
-        "macros": {m.path: sorted(n for n, p in Renderer(project, compiled.dialect).macro_names.items()
-                                  if p == m.path) for m in project.macros},
-        "singular_tests": {n: t.path for n, t in project.singular_tests.items()},
-    }  # fmt: skip
-    (target / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    if results is not None:
-        rows = []
-        for r in results:
-            item = {f.name: getattr(r, f.name) for f in dataclasses.fields(r)}
-            error = item.pop("error", None)
-            item["message"] = item.get("message") or (
-                error.format() if hasattr(error, "format") else ""
-            )
-            rows.append(json.loads(json.dumps(item, default=str)))
-        run = {"command": command, "generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-               "results": rows}  # fmt: skip
-        (target / "run_results.json").write_text(json.dumps(run, indent=2) + "\n", encoding="utf-8")
 
 
 def build(
@@ -232,8 +126,6 @@ def build(
     A model that fails, or whose tests fail, stops its descendants: they are reported
     as SKIPPED. A singular test runs after the last of the models it refs.
     """
-    from runner.datatests import collect, run_tests
-
     seed(ws, on_result=on_seed)
     compiled = ws.compile(vars, bind=False)
     names = compiled.graph.select(selectors)

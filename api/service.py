@@ -17,11 +17,11 @@ from typing import Any
 from api.query import DEFAULT_DAYS, MODES
 from runner.compile import CompiledProject, compile_project
 from runner.errors import ParamError, RunnerError
-from runner.ops import Workspace
 from runner.params import parse_timestamp
 from runner.project import load_project
 from runner.query import query_models
 from runner.refresh import refresh
+from runner.workspace import Workspace
 
 MARTS = (
     "sales_summary",

@@ -1,0 +1,190 @@
+"""The runner's own commands: one function each, registered with ``@command``."""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from runner.cli.registry import EXIT_FAILED, SELECT, VARS, command, option, parse_vars, workspace
+
+
+@command("seed", "load seeds/*.csv into tables (replacing them)",
+         "Load seeds/*.csv into tables, replacing them; report rows per seed.",
+         option("names", nargs="*", help="seed names (default: all)"))  # fmt: skip
+def seed_command(args: argparse.Namespace) -> int:
+    from runner.commands import seed
+
+    ws = workspace(args)
+    results = seed(ws, args.names, lambda r: print(
+        f"seed {r.name}: {r.rows} rows into {r.table} ({r.seconds:.2f}s)"))  # fmt: skip
+    print(f"Loaded {len(results)} seeds into {ws.adapter.describe()}")
+    return 0
+
+
+@command("compile", "render models to target/compiled/",
+         "Render the selected models and write target/compiled/<path>.sql.", SELECT, VARS)  # fmt: skip
+def compile_command(args: argparse.Namespace) -> int:
+    from runner.artifacts import write_artifacts, write_compiled
+
+    ws = workspace(args)
+    compiled = ws.compile(parse_vars(args.vars), bind=False)
+    for path in write_compiled(compiled, args.select):
+        print(f"compiled {path.relative_to(ws.project.root)}")
+    write_artifacts(compiled, None, "compile")
+    return 0
+
+
+@command("run", "build models in dependency order",
+         "Build the selected models in dependency order. With --vars the run uses temporary "
+         "tables in one connection, invisible to any other run. Incremental models add the "
+         "events that arrived since their last run (--full-refresh: rebuild).",
+         SELECT, VARS, option("--full-refresh", action="store_true",
+                              help="rebuild incremental models from scratch"))  # fmt: skip
+def run_command(args: argparse.Namespace) -> int:
+    from runner.commands import run
+
+    ws = workspace(args)
+    start = time.perf_counter()
+    results = run(ws, args.select, parse_vars(args.vars), print_result,
+                  full_refresh=args.full_refresh)  # fmt: skip
+    counts = {s: sum(r.status == s for r in results) for s in ("OK", "ERROR", "SKIPPED")}
+    print(f"Done in {time.perf_counter() - start:.2f}s: {counts['OK']} OK, "
+          f"{counts['ERROR']} ERROR, {counts['SKIPPED']} SKIPPED ({ws.dialect})")  # fmt: skip
+    return EXIT_FAILED if counts["ERROR"] or counts["SKIPPED"] else 0
+
+
+def print_result(index: int, total: int, result) -> None:
+    """``[i/n] name materialization rows seconds STATUS``, then the error if any."""
+    rows = "-" if result.rows is None else str(result.rows)
+    print(f"[{index}/{total}] {result.name} {result.materialized} {rows} "
+          f"{result.seconds:.2f}s {result.status}")  # fmt: skip
+    if result.error is not None:
+        for line in result.error.format().splitlines():
+            print(f"    {line}")
+
+
+@command("test", "run the data tests of the selected models",
+         "Run the data tests (YAML beside the models, SQL in data-tests/) against the built "
+         "relations; PASS/FAIL each with the failing-row count and up to 5 failing rows. "
+         "Exits 1 when any test fails.",
+         SELECT, VARS, option("--junit-xml", metavar="PATH",
+                              help="also write the results as JUnit XML"))  # fmt: skip
+def test_command(args: argparse.Namespace) -> int:
+    from runner.commands import data_tests
+    from runner.datatests import write_junit
+
+    results = data_tests(workspace(args), args.select, parse_vars(args.vars))
+    if args.junit_xml:
+        write_junit(results, args.junit_xml)
+    for i, r in enumerate(results, start=1):
+        extra = f" ({r.failures} failing rows)" if r.status == "FAIL" else ""
+        print(f"[{i}/{len(results)}] {r.status} {r.name}{extra} {r.seconds:.2f}s")
+        for row in r.rows:
+            print(f"    {row}")
+        if r.message:
+            print(f"    {r.path}:{r.line}: {r.message}")
+    counts = {s: sum(r.status == s for r in results) for s in ("PASS", "FAIL", "ERROR")}
+    print(f"Done: {counts['PASS']} PASS, {counts['FAIL']} FAIL, {counts['ERROR']} ERROR")
+    return EXIT_FAILED if counts["FAIL"] or counts["ERROR"] else 0
+
+
+@command("unit", "run model unit tests (given rows in, expected rows out)",
+         "Run the unit_tests: of the YAML beside the models. Each model runs on its given "
+         "input rows (as TEMP tables), no parent is built. In-memory SQLite unless --database "
+         "says otherwise. Prints a row diff on failure; exits 1 on any failure.", SELECT)  # fmt: skip
+def unit_command(args: argparse.Namespace) -> int:
+    from runner.unittests import run_unit_tests
+
+    ws = workspace(args, database=args.database or "sqlite:///:memory:")
+    results = run_unit_tests(ws, args.select)
+    for i, r in enumerate(results, start=1):
+        print(f"[{i}/{len(results)}] {r.status} {r.name} ({r.model}) {r.seconds:.2f}s")
+        for line in r.diff:
+            print(f"    {line}")
+        if r.message:
+            print("    " + r.message.replace("\n", "\n    "))
+    bad = sum(r.status != "PASS" for r in results)
+    print(f"Done ({ws.dialect}): {len(results) - bad} PASS, {bad} FAIL/ERROR")
+    return EXIT_FAILED if bad else 0
+
+
+@command("build", "seeds, models and their tests in DAG order",
+         "Load the seeds, then build each selected model and run its data tests right after "
+         "it; a model that fails or whose tests fail stops its descendants (reported as "
+         "SKIPPED). Exits 1 when anything failed.", SELECT, VARS)  # fmt: skip
+def build_command(args: argparse.Namespace) -> int:
+    from runner.commands import build
+
+    results = build(workspace(args), args.select, parse_vars(args.vars),
+                    lambda r: print(f"seed {r.name}: {r.rows} rows"), _show_built)  # fmt: skip
+    bad = [r for r in results if r.status not in ("OK", "PASS")]
+    print(f"Done: {len(results) - len(bad)} OK/PASS, {len(bad)} ERROR/FAIL/SKIPPED")
+    return EXIT_FAILED if bad else 0
+
+
+def _show_built(result) -> None:
+    if hasattr(result, "materialized"):
+        rows = "-" if result.rows is None else result.rows
+        print(f"{result.name} {result.materialized} {rows} {result.seconds:.2f}s {result.status}")
+        if result.error is not None:
+            print("    " + result.error.format().replace("\n", "\n    "))
+        return
+    extra = f" ({result.failures} failing rows)" if result.status == "FAIL" else ""
+    print(f"  test {result.status} {result.name}{extra}")
+    for row in result.rows:
+        print(f"      {row}")
+
+
+@command("lineage", "upstream columns of MODEL.COLUMN down to the sources",
+         "Print the columns MODEL.COLUMN is computed from, through every upstream model (and "
+         "its CTEs) down to the source columns, with sqlglot's lineage.",
+         option("target", metavar="MODEL.COLUMN"))  # fmt: skip
+def lineage_command(args: argparse.Namespace) -> int:
+    from runner.lineage import column_lineage
+
+    for line in column_lineage(workspace(args).compile(bind=False), args.target):
+        print(line)
+    return 0
+
+
+@command("docs", "write a static documentation site to target/docs/",
+         "Write target/docs/: the DAG as a picture, and a page per model with its "
+         "description, columns, tests, rendered SQL and upstream/downstream links.")  # fmt: skip
+def docs_command(args: argparse.Namespace) -> int:
+    from runner.docs import write_docs
+
+    ws = workspace(args)
+    out = write_docs(ws.compile(bind=False))
+    print(f"wrote {out.relative_to(ws.project.root)}/index.html")
+    return 0
+
+
+@command("lint", "static checks of the models (no database needed)",
+         "Check the models with sqlglot: unknown refs, columns an upstream model or source does "
+         "not produce, ambiguous columns (errors); SELECT * in marts, models no test covers "
+         "(warnings). One line per finding: path:line: level rule: message. Exits 1 on any "
+         "error.", SELECT)  # fmt: skip
+def lint_command(args: argparse.Namespace) -> int:
+    from runner.lint import lint
+
+    ws = workspace(args)
+    findings = lint(ws.project, ws.dialect, args.select)
+    for finding in findings:
+        print(finding.format())
+    errors = sum(f.level == "error" for f in findings)
+    print(f"{errors} errors, {len(findings) - errors} warnings")
+    return EXIT_FAILED if errors else 0
+
+
+@command("ls", "list models in execution order",
+         "List models in execution order: name, materialization, tags, parents.", SELECT)  # fmt: skip
+def ls_command(args: argparse.Namespace) -> int:
+    compiled = workspace(args).compile(bind=False)
+    rows = [("name", "materialized", "tags", "parents")]
+    for name in compiled.graph.select(args.select):
+        m = compiled.models[name]
+        rows.append((name, m.materialized, ",".join(m.tags) or "-", ",".join(m.refs) or "-"))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    for row in rows:
+        print("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
+    return 0

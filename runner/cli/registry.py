@@ -1,0 +1,87 @@
+"""The command registry: each command is one decorated function with its options beside
+it, and one place decides exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from runner.errors import DatabaseError, ParamError, RunnerError
+
+EXIT_FAILED, EXIT_USAGE, EXIT_UNAVAILABLE = 1, 2, 3
+PLUGIN_GROUP = "runner.commands"
+
+
+@dataclass(frozen=True)
+class Option:
+    """One argparse argument: its flags and keyword arguments."""
+
+    flags: tuple[str, ...]
+    kwargs: dict[str, Any]
+
+
+def option(*flags: str, **kwargs: Any) -> Option:
+    return Option(flags, kwargs)
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    run: Callable[[argparse.Namespace], int]
+    help: str
+    description: str
+    options: tuple[Option, ...]
+
+
+COMMANDS: dict[str, Command] = {}
+
+PROJECT = (
+    option("--project-dir", default=".", help="folder holding project.yml (default: .)"),
+    option("--database", help="database URL: sqlite:///path.db or postgresql://user@host:port/db "
+           "(default: $DATABASE_URL, then project.yml, then the embedded SQLite file)"),
+)  # fmt: skip
+SELECT = option("--select", "-s", nargs="+", metavar="SELECTOR",
+                help="models: NAME, +NAME (with ancestors), NAME+ (with descendants), tag:TAG")  # fmt: skip
+VARS = option("--vars", help='JSON object of vars and params, e.g. \'{"mode": "unique"}\'')
+
+
+def command(name: str, help: str, description: str = "", *options: Option):
+    """Register the decorated function as ``runner NAME``; ``options`` are its own, after
+    the ones every command takes (--project-dir, --database, --debug)."""
+
+    def register(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+        COMMANDS[name] = Command(name, run, help, description or help, options)
+        return run
+
+    return register
+
+
+def exit_code(exc: RunnerError) -> int:
+    """The database unavailable or too slow 3, a statement that failed 1, anything wrong
+    before running (a value given, the project, a template, the SQL, the graph) 2."""
+    if isinstance(exc, DatabaseError):
+        return EXIT_UNAVAILABLE if exc.unavailable else EXIT_FAILED
+    return EXIT_USAGE
+
+
+def parse_vars(text: str | None) -> dict[str, Any]:
+    """--vars: a JSON object."""
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise ParamError(f"--vars is not valid JSON: {exc}", param="--vars",
+                         hint='e.g. --vars \'{"mode": "unique"}\'') from None  # fmt: skip
+    if not isinstance(value, dict):
+        raise ParamError("--vars must be a JSON object", param="--vars")
+    return value
+
+
+def workspace(args: argparse.Namespace, database: str | None = None):
+    from runner.workspace import Workspace
+
+    return Workspace.open(args.project_dir, database or args.database)
