@@ -3,12 +3,13 @@ own where sqlglot cannot express the difference) and transpiled by sqlglot."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import sqlglot
 
 from runner.params import resolve_params
-from runner.project import Project
+from runner.project import MacroFile, Project
 from runner.render import Renderer
 
 MARTS_FROM = "api.service"
@@ -20,13 +21,25 @@ STATE = ("int_events", "int_hourly", "int_daily")
 REQUEST = ("stg_window", "stg_events")
 
 
+BENCH_MACROS = Path(__file__).resolve().parent / "macros"
+
+
+def with_bench_macros(project: Project) -> Project:
+    """The project plus bench/macros/ (DuckDB's own macros stay out of the project)."""
+    extra = tuple(
+        MacroFile(path=f"bench/macros/{p.name}", source=p.read_text(encoding="utf-8"))
+        for p in sorted(BENCH_MACROS.glob("*.sql"))
+    )
+    return replace(project, macros=project.macros + extra)
+
+
 def compile_for_duckdb(project: Project, mode: str) -> list[tuple[str, str, str]]:
     """(name, DuckDB SQL, kind) in execution order; kind is 'state' (a run's incremental
     tables, built whole), 'table' or 'view' (per request) or 'output' (a mart)."""
     from api.service import MARTS
 
     params = resolve_params(project.params, {"mode": mode})
-    rendered = Renderer(project, "duckdb", fallbacks=("postgres",)).render_all(
+    rendered = Renderer(with_bench_macros(project), "duckdb", fallbacks=("postgres",)).render_all(
         dict(project.vars), params, True
     )
 

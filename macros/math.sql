@@ -21,26 +21,40 @@ DIV(CAST({{ a }} AS NUMERIC), CAST({{ b }} AS NUMERIC))
 {{ ratio_half_up('100 * (' ~ a ~ ')', b, 1) }}
 {%- endmacro %}
 
-{#- Money: summed exactly, rounded half-up to 2 decimals at the end (spec section 2).
-    SQLite has no exact decimals: the adapter registers decimal_* functions. -#}
+{#- Money (spec section 2): summed exactly, rounded half-up to 2 decimals at the end.
+    PostgreSQL has NUMERIC. SQLite has no exact numbers: amounts are decimal text handled
+    by SQLite's decimal extension (decimal_mul, decimal_add, decimal_sum: built into the
+    sqlite3 shell, provided in Python by the SQLite adapter), so persisted models read
+    the same in any client. The rounding itself is plain SQL on that text. -#}
+
 {% macro sqlite__money_sum(price, quantity) -%}
-decimal_sum({{ price }}, {{ quantity }})
+COALESCE(decimal_sum(decimal_mul({{ price }}, {{ quantity }})), '0')
 {%- endmacro %}
 
 {% macro postgres__money_sum(price, quantity) -%}
 COALESCE(SUM({{ price }} * {{ quantity }}), 0)
 {%- endmacro %}
 
+{#- the integer part of non-negative decimal text -#}
+{% macro sqlite__whole_part(text) -%}
+(CASE WHEN instr({{ text }}, '.') = 0 THEN {{ text }} ELSE substr({{ text }}, 1, instr({{ text }}, '.') - 1) END)
+{%- endmacro %}
+
+{#- a non-negative amount, half-up to 2 decimals, as a number: + 0.005, then cut -#}
 {% macro sqlite__money_round(amount) -%}
-decimal_round({{ amount }}, 2)
+{%- set r = "decimal_add(" ~ amount ~ ", '0.005')" -%}
+CAST((CASE WHEN instr({{ r }}, '.') = 0 THEN {{ r }} ELSE substr({{ r }}, 1, instr({{ r }}, '.') + 2) END) AS REAL)
 {%- endmacro %}
 
 {% macro postgres__money_round(amount) -%}
 ROUND({{ amount }}, 2)
 {%- endmacro %}
 
+{#- amount / n half-up to 2 decimals, 0 when n = 0: floor((200·amount + n) / 2n) / 100,
+    and floor(200·amount) may replace 200·amount there since n is a whole number -#}
 {% macro sqlite__money_ratio(amount, n) -%}
-decimal_div_round({{ amount }}, {{ n }}, 2)
+(CASE WHEN ({{ n }}) = 0 THEN 0.0
+      ELSE ((CAST({{ whole_part("decimal_mul(" ~ amount ~ ", '200')") }} AS INTEGER) + ({{ n }})) / (2 * ({{ n }}))) / 100.0 END)
 {%- endmacro %}
 
 {% macro postgres__money_ratio(amount, n) -%}
@@ -50,4 +64,3 @@ decimal_div_round({{ amount }}, {{ n }}, 2)
 {#- Ties in ranked lists break by key ascending, byte order on both engines -#}
 {% macro sqlite__sort_key(column) %}{{ column }}{% endmacro %}
 {% macro postgres__sort_key(column) %}{{ column }} COLLATE "C"{% endmacro %}
-{% macro duckdb__sort_key(column) %}{{ column }}{% endmacro %}

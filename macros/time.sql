@@ -7,8 +7,36 @@
 
     as_of arrives as canonical UTC text (a bound parameter). -#}
 
-{#- utc_instant() is registered by the SQLite adapter (runner/adapters/sqlite.py) -#}
-{% macro sqlite__utc_timestamp(column) %}utc_instant({{ column }}){% endmacro %}
+{#- SQLite: created_at text in the spec's forms -> canonical UTC text, or NULL (another
+    form, an impossible date or time (year 0 included), not text: in no window). Plain SQL: the date is
+    checked by hand (SQLite's datetime() accepts 2024-02-30 and 24:00), the fraction is
+    kept to the microsecond from the text itself, and datetime() only moves the clock by
+    a non-zero offset. Checked against the reference's parser (tests/models). -#}
+{% macro sqlite__utc_timestamp(column) -%}
+{%- set x = column -%}
+{%- set tz = "(CASE WHEN substr(" ~ x ~ ", -1) = 'Z' THEN 1 WHEN substr(" ~ x ~ ", -6, 1) IN ('+', '-') AND substr(" ~ x ~ ", -3, 1) = ':' THEN 6 ELSE 0 END)" -%}
+{%- set frac = "(CASE WHEN substr(" ~ x ~ ", 20, 1) = '.' THEN substr(" ~ x ~ ", 21, length(" ~ x ~ ") - 20 - " ~ tz ~ ") ELSE '' END)" -%}
+{%- set month = "substr(" ~ x ~ ", 6, 2)" -%}
+{%- set year = "CAST(substr(" ~ x ~ ", 1, 4) AS INTEGER)" -%}
+{%- set plain = "substr(" ~ x ~ ", 1, 10) || ' ' || substr(" ~ x ~ ", 12, 8)" -%}
+{%- set sign = "(CASE substr(" ~ x ~ ", -6, 1) WHEN '+' THEN '-' ELSE '+' END)" -%}
+(CASE WHEN typeof({{ x }}) <> 'text' OR length({{ x }}) < 19
+       OR {{ x }} NOT GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9][ T][0-2][0-9]:[0-5][0-9]:[0-5][0-9]*'
+       OR substr({{ x }}, 1, 4) = '0000' OR substr({{ x }}, 12, 2) > '23'
+       OR {{ month }} NOT BETWEEN '01' AND '12'
+       OR substr({{ x }}, 9, 2) NOT BETWEEN '01' AND (CASE WHEN {{ month }} IN ('04', '06', '09', '11') THEN '30'
+            WHEN {{ month }} <> '02' THEN '31'
+            WHEN {{ year }} % 4 = 0 AND ({{ year }} % 100 <> 0 OR {{ year }} % 400 = 0) THEN '29' ELSE '28' END)
+       THEN NULL
+  WHEN length({{ x }}) = 19 THEN {{ plain }} || '.000000'
+  WHEN substr({{ x }}, 20, 1) = '.' AND (length({{ x }}) - 20 - {{ tz }} < 1 OR {{ frac }} GLOB '*[^0-9]*') THEN NULL
+  WHEN substr({{ x }}, 20, 1) <> '.' AND length({{ x }}) - 19 <> {{ tz }} THEN NULL
+  WHEN {{ tz }} = 6 AND substr({{ x }}, -5, 2) || substr({{ x }}, -2) GLOB '*[^0-9]*' THEN NULL
+  WHEN {{ tz }} < 6 OR substr({{ x }}, -5) = '00:00' THEN {{ plain }} || '.' || substr({{ frac }} || '000000', 1, 6)
+  ELSE datetime({{ plain }}, {{ sign }} || substr({{ x }}, -5, 2) || ' hours', {{ sign }} || substr({{ x }}, -2) || ' minutes')
+       || '.' || substr({{ frac }} || '000000', 1, 6)
+ END)
+{%- endmacro %}
 
 {% macro postgres__utc_timestamp(column) %}{{ column }}{% endmacro %}
 

@@ -94,6 +94,7 @@ def run(
     compiled = ws.compile(vars, bind=temp)
     names = compiled.graph.select(selectors)
     with ws.adapter.connection() as conn:
+        ws.adapter.prepare_schema(conn)  # incremental models persist even in a temp run
         if not temp:
             ensure_source_indexes(ws, conn)
         results = run_models(ws.adapter, conn, compiled, names, temp=temp, on_result=on_result,
@@ -144,6 +145,7 @@ def build(
             on_result(result)
 
     with ws.adapter.connection() as conn:
+        ws.adapter.prepare_schema(conn)
 
         def test_model(node: NodeResult) -> bool:
             tested = run_tests(ws.adapter, conn, by_model.get(node.name, []))

@@ -2,7 +2,7 @@
 
 Every error carries what a person needs to act: the model, its path and line, the
 offending text and a hint. The stage decides what happens next, in one place each:
-``runner.cli.exit_code`` maps it to an exit code, and an application (the store's API)
+``runner.cli.exit_code`` maps it to an exit code, and an application (an HTTP API)
 maps it to an HTTP status. Errors are never changed after they are raised: a layer that
 knows more (the template line of a database error) raises a located copy instead.
 

@@ -9,7 +9,7 @@ validated before they get anywhere near SQL:
   bound parameters, rendered as a placeholder and sent to the driver as a value:
   they never become SQL text in that case;
 * ``integer`` params (``min``/``max`` bounds) are whole numbers, bound the same way, so
-  one compiled project serves every value (the dashboard's window length).
+  one compiled project serves every value (a window's length, say).
 """
 
 from __future__ import annotations

@@ -17,7 +17,6 @@ from runner.params import ParamSpec, param_from_config
 from runner.properties import load_properties, load_unit_tests
 
 PROJECT_FILE = "project.yml"
-DEFAULT_DATABASE = "sqlite:///target/store.db"
 MATERIALIZATIONS = ("view", "table", "ephemeral", "incremental")
 
 
@@ -67,13 +66,18 @@ class Project:
     database: str | None
     dialect: str | None
     target_dir: Path
+    schema: str | None = None  # where models are built (see adapters)
     properties: dict[str, Any] = field(default_factory=dict)  # name -> ModelProperties
     singular_tests: dict[str, ModelFile] = field(default_factory=dict)
     unit_tests: dict[str, Any] = field(default_factory=dict)  # name -> UnitTest
 
     def resolve_database(self, flag: str | None = None) -> str:
-        """--database flag, then $DATABASE_URL, then project.yml, then the embedded default."""
-        return flag or os.environ.get("DATABASE_URL") or self.database or DEFAULT_DATABASE
+        """--database flag, then $DATABASE_URL, then project.yml, then the embedded
+        default: an SQLite file named after the project in its target folder."""
+        if flag or os.environ.get("DATABASE_URL") or self.database:
+            return flag or os.environ.get("DATABASE_URL") or self.database
+        relative = (self.target_dir / f"{self.name}.db").relative_to(self.root).as_posix()
+        return f"sqlite:///{relative}"
 
 
 def load_project(root: str | os.PathLike = ".") -> Project:
@@ -97,10 +101,23 @@ def load_project(root: str | os.PathLike = ".") -> Project:
         database=config.get("database"),
         dialect=config.get("dialect"),
         target_dir=root / config.get("target-path", "target"),
+        schema=_schema(config.get("schema")),
         properties=load_properties(root, config.get("model-paths", ["models"])),
         singular_tests=_singular(root, config.get("test-paths", ["data-tests"])),
         unit_tests=load_unit_tests(root, config.get("model-paths", ["models"]), sources),
     )
+
+
+def _schema(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.isidentifier() or not value.isascii():
+        raise ConfigError(
+            f"schema must be a plain identifier, not {value!r}",
+            path=PROJECT_FILE,
+            hint="letters, digits and underscores, e.g. schema: analytics",
+        )
+    return value
 
 
 def _singular(root: Path, dirs: list[str]) -> dict[str, ModelFile]:

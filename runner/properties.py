@@ -1,7 +1,7 @@
 """Model properties from YAML beside the models (``models/**/*.yml``), dbt's spelling:
 
     models:
-      - name: stg_events
+      - name: stg_orders
         description: one row per event ...
         columns:
           - name: quantity

@@ -16,11 +16,11 @@ from typing import Any
 import jinja2
 from jinja2 import nodes
 
+from runner.adapters import DIALECTS
 from runner.errors import ConfigError, GraphError, RunnerError, TemplateError
 from runner.params import ParamSpec
 from runner.project import MATERIALIZATIONS, Project
 
-DIALECT_PREFIXES = ("sqlite", "postgres", "duckdb", "default")
 _MISSING = object()
 
 
@@ -60,11 +60,13 @@ class Renderer:
 
     def __init__(self, project: Project, dialect: str, fallbacks: tuple[str, ...] = ()) -> None:
         """``fallbacks``: dialects whose macros serve when ``dialect`` has none, before
-        ``default__`` (the DuckDB benchmark renders ``duckdb`` with postgres fallback and
-        lets sqlglot transpile the rest)."""
+        ``default__`` (a dialect without an adapter, rendered for another tool, can lean
+        on a close one and let sqlglot transpile the rest)."""
         self.project = project
         self.dialect = dialect
         self.fallbacks = fallbacks
+        #: macro-name prefixes that mean a dialect: ``sqlite__x`` dispatches ``x``
+        self.prefixes = {*DIALECTS, dialect, *fallbacks, "default"}
         self.templates = {m.path: m.source for m in project.macros}
         self.templates.update({m.path: m.source for m in project.models.values()})
         self.templates.update({t.path: t.source for t in project.singular_tests.values()})
@@ -114,13 +116,15 @@ class Renderer:
         state, context = self._build(vars, params, bind)
         return {n: self._render(t, state, context) for n, t in self.project.singular_tests.items()}
 
-    def call_macro(self, name: str, vars: dict[str, Any], params: dict[str, Any]) -> str:
-        """Render one (possibly dispatched) macro with no arguments, e.g. a source's DDL."""
+    def call_macro(
+        self, name: str, vars: dict[str, Any], params: dict[str, Any], *args: Any
+    ) -> str:
+        """Render one (possibly dispatched) macro, e.g. a source's DDL."""
         state, context = self._build(vars, params, bind=False)
         if name not in context:
             raise TemplateError(f"macro '{name}' does not exist", hint="see macros/")
         with _located(None, self.templates):
-            return str(context[name]()).strip()
+            return str(context[name](*args)).strip()
 
     def _build(self, vars: dict, params: dict[str, Any], bind: bool) -> tuple[_State, dict]:
         state = _State()
@@ -258,7 +262,7 @@ class Renderer:
         proxies: dict[str, Any] = {name: _proxy(name, registry) for name in self.macro_names}
         for name in self.macro_names:
             prefix, sep, base = name.partition("__")
-            if sep and prefix in DIALECT_PREFIXES and base not in self.macro_names:
+            if sep and prefix in self.prefixes and base not in self.macro_names:
                 proxies[base] = _dispatcher(base, registry, (self.dialect, *self.fallbacks))
         return proxies
 

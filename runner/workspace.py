@@ -27,7 +27,7 @@ class Workspace:
         embedded default (the same rule for the CLI and an application)."""
         project = load_project(project_dir)
         url = project.resolve_database(database)
-        return cls(project, adapter_for_url(url, project.root, settings))
+        return cls(project, adapter_for_url(url, project.root, settings, project.schema))
 
     @property
     def dialect(self) -> str:

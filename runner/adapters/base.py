@@ -139,6 +139,9 @@ class Adapter(ABC):
         """Hold a lock named ``name`` until the transaction ends (engines with named locks)."""
         return None
 
+    def prepare_schema(self, conn: Any) -> None:  # noqa: B027 - most engines need nothing
+        """Make sure the schema models are built in exists (before a persistent run)."""
+
     # -- the catalogue -----------------------------------------------------------------
 
     @abstractmethod

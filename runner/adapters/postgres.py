@@ -28,12 +28,18 @@ class PostgresAdapter(Adapter):
     TEMP_SCHEMA = "pg_temp"
 
     def __init__(self, url: str, root: Path | None = None,
-                 settings: ConnectionSettings | None = None) -> None:  # fmt: skip
+                 settings: ConnectionSettings | None = None, schema: str | None = None) -> None:  # fmt: skip
         """From ``settings``: ``pool_size`` (a psycopg_pool pool when > 0) and
         ``pool_timeout``, ``connect_timeout``, ``statement_timeout_ms`` (the server's
         statement_timeout). ``read_only`` does not apply: least privilege is the role's
-        (deploy/postgres-roles.sql). ``root`` is unused (no files)."""
+        (deploy/postgres-roles.sql). ``root`` is unused (no files).
+
+        ``schema`` (the project's): models are built there, because every connection
+        puts it first on its search_path (sources are still found on the rest of it);
+        ``runner run`` creates it when missing. A URL that sets search_path itself
+        (``?options=-csearch_path%3D...``) wins, as the URL wins over project.yml."""
         super().__init__(url)
+        self.schema = None if schema is None or _sets_search_path(url) else schema
         settings = settings or ConnectionSettings()
         self.connect_timeout = settings.connect_timeout
         self.statement_timeout_ms = settings.statement_timeout_ms
@@ -67,6 +73,20 @@ class PostgresAdapter(Adapter):
         conn.execute("SET jit = off")
         if self.statement_timeout_ms:
             conn.execute(f"SET statement_timeout = {int(self.statement_timeout_ms)}")
+        if self.schema:
+            current = conn.execute("SHOW search_path").fetchone()[0]
+            conn.execute(f'SET search_path TO "{quote(self.schema)}", {current}')
+
+    def prepare_schema(self, conn: Any) -> None:
+        """Create the schema when missing (checked first: CREATE SCHEMA IF NOT EXISTS needs
+        the CREATE privilege on the database even when the schema is there)."""
+        if (
+            self.schema
+            and not self.query(
+                conn, "SELECT 1 FROM pg_namespace WHERE nspname = :s", {"s": self.schema}
+            )[1]
+        ):
+            self.execute(conn, f'CREATE SCHEMA "{quote(self.schema)}"')
 
     @contextmanager
     def connection(self) -> Iterator[psycopg.Connection]:
@@ -173,6 +193,14 @@ class PostgresAdapter(Adapter):
                     for i in json_cols:
                         row[i] = _json_or_null(row[i])
                     copy.write_row(row)
+
+
+def _sets_search_path(url: str) -> bool:
+    try:
+        options = psycopg.conninfo.conninfo_to_dict(url).get("options") or ""
+    except psycopg.ProgrammingError:
+        return False  # an unparseable URL fails when connecting, with its own message
+    return "search_path" in str(options)
 
 
 def _json_or_null(value: Any) -> Any:

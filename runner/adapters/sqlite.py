@@ -1,10 +1,9 @@
 """SQLite through the standard sqlite3 module.
 
-SQLite has no exact decimal type, so money is summed by three small functions
-registered on every connection (``decimal_sum``, ``decimal_round``,
-``decimal_div_round``) that use Python's Decimal: exact, no overflow, half-up.
-The dispatched money macros call them; PostgreSQL does the same with NUMERIC.
-``utc_instant`` parses created_at text to microseconds (see its docstring).
+SQLite has no exact decimal type; its decimal extension (exact arithmetic on text) is
+built into the sqlite3 shell but not into Python's module, so every connection gets the
+same functions here. Nothing else is registered: a model persisted on SQLite reads the
+same in any client that has the extension.
 """
 
 from __future__ import annotations
@@ -14,8 +13,7 @@ import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +24,6 @@ UNAVAILABLE = ("unable to open", "database is locked", "disk i/o", "readonly")
 TIMEOUT = ("interrupted",)  # the statement timeout (progress handler)
 
 
-MODELS_SCHEMA = "analytics"
 CROSS_FILE_VIEW = "cannot reference objects in database"
 
 
@@ -40,51 +37,56 @@ class SQLiteAdapter(Adapter):
     # file, which the storefront writes, is another file and never locked by a model)
     CAPABILITIES = Capabilities(transactional_ddl=True, named_locks=False, upsert=True)
 
-    def __init__(self, url: str, root: Path, settings: ConnectionSettings | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        root: Path,
+        settings: ConnectionSettings | None = None,
+        schema: str | None = None,
+    ) -> None:
         """The URL's file holds the sources (the storefront's ``events``, the seeds).
-        Models are built in a separate file attached as schema ``analytics``: the sibling
-        ``<name>.analytics.db``, or ``?analytics=path`` in the URL. From ``settings``:
-        ``read_only`` opens the sources' file so it cannot be written (the API's mode),
-        ``statement_timeout_ms`` interrupts a statement through a progress handler, and
-        ``lock_timeout`` is SQLite's busy timeout. Pools do not apply: a connection is a
-        file handle."""
+        With a ``schema`` (the project's), models are built in a separate file attached
+        under that name: the sibling ``<name>.<schema>.db``, or ``?<schema>=path`` in the
+        URL; the sources' file can then stay read-only. Without one, models live beside
+        the sources. From ``settings``: ``read_only`` opens the sources' file so it cannot
+        be written (the API's mode), ``statement_timeout_ms`` interrupts a statement
+        through a progress handler, ``lock_timeout`` is SQLite's busy timeout. Pools do
+        not apply: a connection is a file handle."""
         super().__init__(url)
         settings = settings or ConnectionSettings()
         self.read_only = settings.read_only
         self.statement_timeout_ms = settings.statement_timeout_ms
         self.busy_timeout = settings.lock_timeout
-        attach = True
         rest, _, query = url.split(":", 1)[1].partition("?")
         options = dict(part.partition("=")[::2] for part in query.split("&") if part)
-        if not rest.startswith("///") or len(rest) <= 3 or set(options) - {"analytics"}:
+        if not rest.startswith("///") or len(rest) <= 3 or set(options) - {schema}:
             raise ConfigError(
                 f"bad SQLite URL {url!r}",
-                hint="use sqlite:///relative/path.db or sqlite:////absolute/path.db",
+                hint="use sqlite:///relative/path.db or sqlite:////absolute/path.db"
+                + (f", optionally ?{schema}=path/of/the/models.db" if schema else ""),
             )
         path = rest[3:]
         self.memory = path == ":memory:"
         self.path = path if self.memory else str(_resolve(root, path))
+        self.schema = schema if schema and not self.memory else None
         self.models_path = None
-        if attach and not self.memory:
-            models = options.get("analytics")
+        if self.schema:
             base = Path(self.path)
-            self.models_path = str(
-                _resolve(root, models)
-                if models
-                else base.with_name(f"{base.stem}.analytics{base.suffix}")
-            )
+            given = options.get(self.schema)
+            default = base.with_name(f"{base.stem}.{self.schema}{base.suffix}")
+            self.models_path = str(_resolve(root, given) if given else default)
 
     #: takes the write lock at BEGIN, so a writer never works from a stale snapshot
     BEGIN_WRITE = "BEGIN IMMEDIATE"
 
     def index_sql(self, index: str, table: str, columns: list[str], model: bool) -> str:
         """SQLite names the schema on the index, not on the table."""
-        schema = f"{MODELS_SCHEMA}." if model and self.models_path else ""
+        schema = f"{self.schema}." if model and self.models_path else ""
         return f"CREATE INDEX {schema}{index} ON {quote(table)} ({', '.join(columns)})"
 
     def qualify(self, name: str, source: bool = False) -> str:
         name = quote(name)
-        return name if source or self.models_path is None else f"{MODELS_SCHEMA}.{name}"
+        return name if source or self.models_path is None else f"{self.schema}.{name}"
 
     @contextmanager
     def connection(self) -> Iterator[sqlite3.Connection]:
@@ -105,8 +107,8 @@ class SQLiteAdapter(Adapter):
         try:
             if self.models_path:
                 with self.errors():
-                    conn.execute(f"ATTACH DATABASE ? AS {MODELS_SCHEMA}", (self.models_path,))
-                _write_ahead_log(conn)
+                    conn.execute(f"ATTACH DATABASE ? AS {quote(self.schema)}", (self.models_path,))
+                _write_ahead_log(conn, self.schema)
             _register_functions(conn)
             if self.statement_timeout_ms:
                 _limit_statements(conn, self.statement_timeout_ms / 1000)
@@ -127,7 +129,9 @@ class SQLiteAdapter(Adapter):
             elif any(s in lowered for s in TIMEOUT):
                 cause = "timeout"
             hint = None
-            if CROSS_FILE_VIEW in message or f"no such table: {MODELS_SCHEMA}." in message:
+            if CROSS_FILE_VIEW in message or (
+                self.schema and f"no such table: {self.schema}." in message
+            ):
                 hint = (
                     "on SQLite models live in their own file, and a view there can read only "
                     "that file, not the sources: make this model a table or ephemeral"
@@ -147,7 +151,7 @@ class SQLiteAdapter(Adapter):
         return conn.in_transaction
 
     def relation_kind(self, conn: Any, name: str, source: bool = False) -> str | None:
-        schema = "main" if source or self.models_path is None else MODELS_SCHEMA
+        schema = "main" if source or self.models_path is None else self.schema
         rows = self.query(
             conn,
             f"SELECT type FROM {schema}.sqlite_master WHERE name = :n "
@@ -180,11 +184,11 @@ def _token(message: str) -> str | None:
     return None
 
 
-def _write_ahead_log(conn: sqlite3.Connection) -> None:
+def _write_ahead_log(conn: sqlite3.Connection, schema: str) -> None:
     """The models' file in WAL mode (persistent, set once): an incremental refresh then
     commits while requests read, instead of waiting for every reader to finish."""
     try:
-        conn.execute(f"PRAGMA {MODELS_SCHEMA}.journal_mode = WAL")
+        conn.execute(f"PRAGMA {quote(schema)}.journal_mode = WAL")
     except sqlite3.OperationalError:
         pass  # another connection holds it; a later connection sets it
 
@@ -204,110 +208,71 @@ def _limit_statements(conn: sqlite3.Connection, seconds: float) -> None:
     conn.set_progress_handler(lambda: int(time.monotonic() > state["deadline"]), 10000)
 
 
-_DIGITS = frozenset("0123456789")
-_valid_days: dict[str, bool] = {}
-
-
-def _valid_day(day: str) -> bool:
-    """Whether 'YYYY-MM-DD' is a real date (memoised: a window has few distinct days)."""
-    known = _valid_days.get(day)
-    if known is None:
-        try:
-            datetime.strptime(day, "%Y-%m-%d")
-            known = True
-        except ValueError:
-            known = False
-        if len(_valid_days) < 100_000:
-            _valid_days[day] = known
-    return known
-
-
-def utc_instant(value: Any) -> str | None:
-    """ISO-8601 text (the spec's forms) -> canonical UTC 'YYYY-MM-DD HH:MM:SS.ffffff'.
-
-    ``YYYY-MM-DD[ T]HH:MM:SS[.fraction][Z|+HH:MM|-HH:MM]``; the fraction is kept to the
-    microsecond. Canonical text compares and sorts like the instant. Anything else (another
-    form, an impossible date or time, a non-text value) is NULL, which no window contains.
-    A Python function because SQLite's date functions keep milliseconds only, and the same
-    parse written as SQL expressions was slower (bench/README.md). Hand-rolled rather than a
-    regex: it runs once per event in the window.
-    """
-    if type(value) is not str or len(value) < 19:
-        return None
-    s = value
-    if s[4] != "-" or s[7] != "-" or s[10] not in " T" or s[13] != ":" or s[16] != ":":
-        return None
-    digits = s[0:4] + s[5:7] + s[8:10] + s[11:13] + s[14:16] + s[17:19]
-    if not _DIGITS.issuperset(digits):
-        return None
-    if s[11:13] > "23" or s[14:16] > "59" or s[17:19] > "59" or not _valid_day(s[0:10]):
-        return None
-    rest = s[19:]
-    if rest[-1:] == "Z":
-        body, offset = rest[:-1], ""
-    elif len(rest) >= 6 and rest[-6] in "+-" and rest[-3] == ":":
-        body, offset = rest[:-6], rest[-6:]
-        if not _DIGITS.issuperset(offset[1:3] + offset[4:6]):
-            return None
-        if offset[1:] == "00:00":
-            offset = ""
-    else:
-        body, offset = rest, ""
-    if body:
-        if body[0] != "." or len(body) == 1 or not _DIGITS.issuperset(body[1:]):
-            return None
-        frac = (body[1:] + "000000")[:6]
-    else:
-        frac = "000000"
-    if not offset:
-        return f"{s[0:10]} {s[11:19]}.{frac}"
-    moment = datetime(
-        int(s[0:4]), int(s[5:7]), int(s[8:10]), int(s[11:13]), int(s[14:16]), int(s[17:19])
-    )
-    shift = timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6]))
-    moment = moment - shift if offset[0] == "+" else moment + shift
-    return f"{moment:%Y-%m-%d %H:%M:%S}.{frac}"
-
-
 def _register_functions(conn: sqlite3.Connection) -> None:
-    conn.create_function("utc_instant", 1, utc_instant, deterministic=True)
-    conn.create_aggregate("decimal_sum", 2, _DecimalSum)
-    conn.create_function("decimal_round", 2, _decimal_round, deterministic=True)
-    conn.create_function("decimal_div_round", 3, _decimal_div_round, deterministic=True)
+    """SQLite's own decimal extension (ext/misc/decimal.c: exact decimal arithmetic on
+    text), which the sqlite3 shell has built in but Python's sqlite3 module does not. The
+    same names and arguments, so a view that uses them reads the same in both."""
+    for name, arity, fn in (("decimal", 1, _decimal), ("decimal_add", 2, _decimal_add),
+                            ("decimal_sub", 2, _decimal_sub), ("decimal_mul", 2, _decimal_mul)):  # fmt: skip
+        conn.create_function(name, arity, fn, deterministic=True)
+    conn.create_aggregate("decimal_sum", 1, _DecimalSum)
 
 
-def _to_decimal(value: Any) -> Decimal:
+def _parse(value: Any) -> Decimal | None:
+    """Like the extension: NULL stays NULL, text that is not a number is 0."""
+    if value is None:
+        return None
     try:
-        return Decimal(str(value)) if value is not None else Decimal(0)
+        number = Decimal(value.strip() if isinstance(value, str) else str(value))
     except InvalidOperation:
         return Decimal(0)
+    return number if number.is_finite() else Decimal(0)
+
+
+def _text(number: Decimal | None) -> str | None:
+    """Plain notation, never an exponent (the extension's output)."""
+    return None if number is None else format(number, "f")
+
+
+def _exact(op, a: Any, b: Any) -> str | None:
+    x, y = _parse(a), _parse(b)
+    if x is None or y is None:
+        return None
+    with localcontext() as ctx:
+        ctx.prec = 1000  # far beyond any value here: results are exact
+        return _text(op(x, y))
+
+
+def _decimal(value: Any) -> str | None:
+    return _text(_parse(value))
+
+
+def _decimal_add(a: Any, b: Any) -> str | None:
+    return _exact(lambda x, y: x + y, a, b)
+
+
+def _decimal_sub(a: Any, b: Any) -> str | None:
+    return _exact(lambda x, y: x - y, a, b)
+
+
+def _decimal_mul(a: Any, b: Any) -> str | None:
+    return _exact(lambda x, y: x * y, a, b)
 
 
 class _DecimalSum:
-    """SUM(price * quantity) exactly; returns the sum as text so nothing is lost."""
+    """decimal_sum(X): the exact sum as text; NULLs are skipped, no rows is NULL."""
 
     def __init__(self) -> None:
-        self.total = Decimal(0)
+        self.total: Decimal | None = None
 
-    def step(self, price: Any, quantity: Any) -> None:
-        self.total += _to_decimal(price) * _to_decimal(quantity)
+    def step(self, value: Any) -> None:
+        number = _parse(value)
+        if self.total is None:
+            self.total = Decimal(0)
+        if number is not None:
+            with localcontext() as ctx:
+                ctx.prec = 1000
+                self.total += number
 
-    def finalize(self) -> str:
-        return str(self.total)
-
-
-def _decimal_round(value: Any, places: int) -> float:
-    with localcontext() as ctx:
-        ctx.prec = 100
-        exponent = Decimal(1).scaleb(-int(places))
-        return float(_to_decimal(value).quantize(exponent, rounding=ROUND_HALF_UP))
-
-
-def _decimal_div_round(value: Any, divisor: Any, places: int) -> float:
-    divisor = _to_decimal(divisor)
-    if divisor == 0:
-        return 0.0
-    with localcontext() as ctx:
-        ctx.prec = 100  # far beyond any money value: the quotient is exact where it matters
-        quotient = _to_decimal(value) / divisor
-        return float(quotient.quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP))
+    def finalize(self) -> str | None:
+        return _text(self.total)

@@ -164,8 +164,12 @@ def test_create_app_reads_the_database_the_cli_way(tmp_path, db_url, monkeypatch
     from tests.helpers import copy_project
 
     root = copy_project(tmp_path / "project")
-    with (root / "project.yml").open("a", encoding="utf-8") as fh:
-        fh.write(f"database: '{db_url}'\n")
+    config_file = root / "project.yml"
+    text = config_file.read_text(encoding="utf-8")
+    assert "database: sqlite:///target/store.db" in text
+    config_file.write_text(
+        text.replace("database: sqlite:///target/store.db", f"database: '{db_url}'")
+    )
     monkeypatch.delenv("DATABASE_URL", raising=False)
     seed(Workspace.open(root))
     client = falcon.testing.TestClient(create_app(config(project_dir=root)))

@@ -25,14 +25,12 @@ def api_role_url(pg_database):
     seed(Workspace.open(REPO, pg_database))  # events in public, as the owner
     role = f"analytics_api_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(pg_database, autocommit=True) as admin:
-        admin.execute(
-            GRANTS.replace("analytics_api", role).replace("SCHEMA analytics ", f"SCHEMA {role}_s ")
-        )
-        admin.execute(f"ALTER ROLE {role} SET search_path = {role}_s, public")
+        admin.execute("DROP SCHEMA IF EXISTS analytics CASCADE")
+        admin.execute(GRANTS.replace("analytics_api", role))  # the file as shipped
     base, _, name = pg_database.rpartition("/")
     yield base.replace("postgres@", f"{role}@") + "/" + name
     with psycopg.connect(pg_database, autocommit=True) as admin:
-        admin.execute(f"DROP SCHEMA {role}_s CASCADE")
+        admin.execute("DROP SCHEMA analytics CASCADE")
         admin.execute(f"REVOKE ALL ON public.events FROM {role}")
         admin.execute(f"REVOKE ALL ON SCHEMA public FROM {role}")
         admin.execute(f"DROP OWNED BY {role}")

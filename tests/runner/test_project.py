@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from runner.errors import ConfigError
-from runner.project import DEFAULT_DATABASE, load_project
+from runner.project import load_project
 
 
 def test_models_are_named_by_file_stem(make_project):
@@ -40,4 +40,10 @@ def test_database_precedence(make_project, monkeypatch):
     assert project.resolve_database("sqlite:///flag.db") == "sqlite:///flag.db"
     bare = load_project(make_project({}))
     monkeypatch.delenv("DATABASE_URL")
-    assert bare.resolve_database() == DEFAULT_DATABASE
+    assert bare.resolve_database() == "sqlite:///target/test.db"  # named after the project
+
+
+def test_schema_must_be_an_identifier(make_project):
+    with pytest.raises(ConfigError, match="schema") as err:
+        load_project(make_project({"project.yml": "name: t\nschema: 'a; drop'\n"}))
+    assert err.value.path == "project.yml"

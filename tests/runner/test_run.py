@@ -55,24 +55,38 @@ def test_a_model_can_change_materialization(shop, db_url):
         assert ws.adapter.relation_kind(conn, "final") == "table"
 
 
-def test_sqlite_models_live_in_their_own_file(shop, tmp_path):
-    """Sources stay in the URL's file; models go to the attached <name>.analytics.db."""
+def with_schema(root, schema: str = "marts"):
+    config = root / "project.yml"
+    config.write_text(config.read_text() + f"schema: {schema}\n")
+    return root
+
+
+def test_sqlite_models_live_in_the_schemas_own_file(shop, tmp_path):
+    """Sources stay in the URL's file; models go to the attached <name>.<schema>.db."""
     import sqlite3
 
-    ws = workspace(shop(), f"sqlite:///{tmp_path}/store.db")
+    ws = workspace(with_schema(shop()), f"sqlite:///{tmp_path}/store.db")
     run(ws, None, None)
     main = (
         sqlite3.connect(tmp_path / "store.db").execute("select name from sqlite_master").fetchall()
     )
-    models = sqlite3.connect(tmp_path / "store.analytics.db").execute(
-        "select name from sqlite_master"
-    )
+    models = sqlite3.connect(tmp_path / "store.marts.db").execute("select name from sqlite_master")
     assert ("items",) in main and ("base",) not in main
     assert sorted(models.fetchall()) == [("base",), ("final",)]
 
 
+def test_without_a_schema_sqlite_models_live_beside_the_sources(shop, tmp_path):
+    import sqlite3
+
+    run(workspace(shop(), f"sqlite:///{tmp_path}/store.db"), None, None)
+    names = sqlite3.connect(tmp_path / "store.db").execute("select name from sqlite_master")
+    assert {("items",), ("base",), ("final",)} <= set(names.fetchall())
+
+
 def test_sqlite_view_over_a_source_gets_a_hint(shop, tmp_path):
-    root = shop(models__base_sql="select id, name, qty from {{ source('shop', 'items') }}")
+    root = with_schema(
+        shop(models__base_sql="select id, name, qty from {{ source('shop', 'items') }}")
+    )
     results = run(workspace(root, f"sqlite:///{tmp_path}/store.db"), ["base"], None)
     assert results[0].status == "ERROR"
     assert "make this model a table or ephemeral" in results[0].error.format()
