@@ -64,7 +64,7 @@ def create_app(config: Config, service: DashboardService | None = None) -> falco
     dashboard = DashboardResource(service, Authenticator(config), config.max_query_string)
     app.add_route(DASHBOARD_PATH + "/", dashboard)
     app.add_route(DASHBOARD_PATH, dashboard)
-    app.add_route("/api/openapi.json", OpenAPIResource())
+    app.add_route("/api/openapi.json", OpenAPIResource(lambda: service.contract))
     app.add_route("/healthz", HealthResource())
     app.add_route("/readyz", ReadyResource(service))
     return app

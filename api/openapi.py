@@ -1,92 +1,18 @@
 """The OpenAPI 3.1 description of the API, served at /api/openapi.json.
 
-Hand-written from spec section 3 and 4 (one source of truth per field would be nicer;
-the contract test in tests/api/test_openapi.py runs schemathesis against the app, so a
-drift between this document and the answers fails CI).
+The body's schema is derived from the response contract (api/contract.py), so a field
+is declared once; the parameters and answers follow spec sections 2 and 4.
+tests/api/test_openapi.py runs schemathesis against the app with this document.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-INT = {"type": "integer", "minimum": 0}
-NUM = {"type": "number", "minimum": 0}
-DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+from api.contract import MODES, BoundContract
+
 YEARS = "^(19[0-9]{2}|[2-8][0-9]{3}|9[0-8][0-9]{2})-"  # 1900-9899, for as_of, start and end
-
-
-def _obj(props: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "properties": props,
-        "required": list(props) if required is None else required,
-        "additionalProperties": False,
-    }
-
-
-def _slug_counts() -> dict[str, Any]:
-    return {
-        "type": "array",
-        "maxItems": 5,
-        "items": _obj({"slug": {"type": "string"}, "count": INT}),
-    }
-
-
-def _timeline(keys: tuple[str, ...]) -> dict[str, Any]:
-    return {
-        "type": "array",
-        "minItems": 2,  # N + 1 window days, 1 <= N <= 366
-        "maxItems": 367,
-        "items": _obj({"date": DATE, **{k: INT for k in keys}}),
-    }
-
-
-FUNNEL = ("product_view", "add_to_cart", "begin_checkout", "purchase")
-PRODUCT = {
-    "slug": {"type": "string"},
-    "name": {"type": "string"},
-    "views": INT,
-    "add_to_cart": INT,
-    "purchases": INT,
-    "purchases_units": INT,
-    "conversion_rate": NUM,
-}
-DASHBOARD = _obj({
-    "mode": {"type": "string", "enum": ["total", "unique"]},
-    "total_sales": INT,
-    "total_revenue": NUM,
-    "average_order_value": NUM,
-    "top_products": _slug_counts(),
-    "top_viewed_products": _slug_counts(),
-    "sales_by_day": {"type": "array", "items": _obj({"date": DATE, "count": INT})},
-    "events_timeline": _timeline(FUNNEL + ("checkout_started", "payment_info_entered", "order_completed")),
-    "abandonment_rate": NUM,
-    "event_counts": _obj({k: INT for k in FUNNEL}),
-    "conversion_rates": _obj({k: NUM for k in ("visit_to_cart", "cart_to_checkout", "checkout_to_purchase")}),
-    "checkout_started_count": INT,
-    "payment_info_entered_count": INT,
-    "order_completed_count": INT,
-    "conversion_checkout_to_payment": NUM,
-    "conversion_payment_to_order": NUM,
-    "error_counts": _obj({k: INT for k in ("payment_error", "checkout_error", "payment_confirmation_error")}),
-    "product_performance": {
-        "type": "array",
-        "maxItems": 10,
-        "items": _obj(PRODUCT, [k for k in PRODUCT if k != "purchases_units"]),
-    },
-    "errors_timeline": _timeline(("payment_error", "checkout_error", "payment_confirmation_error", "address_error")),
-    "session_stats": _obj({"unique_sessions": INT, "avg_events_per_session": NUM, "sessions_with_purchase": INT}),
-    "retention_metrics": _obj({
-        "repurchase_rate": NUM,
-        "recurrent_customers": INT,
-        "total_unique_buyers": INT,
-        "period_days": {"type": "integer", "const": 90},
-    }),
-    "traffic_sources": {"type": "array", "items": _obj({"source": {"type": "string"}, "sessions": INT})},
-    "whatsapp_sessions": INT,
-    "whatsapp_purchases": INT,
-    "whatsapp_sessions_list": {"type": "array", "maxItems": 10, "items": {"type": "string"}},
-})  # fmt: skip
 ERROR = {
     "type": "object",
     "properties": {"title": {"type": "string"}, "description": {"type": "string"}},
@@ -104,7 +30,8 @@ def _error(description: str, headers: dict[str, Any] | None = None) -> dict[str,
     return answer
 
 
-def openapi_document() -> dict[str, Any]:
+def openapi_document(contract: BoundContract) -> dict[str, Any]:
+    low, high = contract.window_days()
     challenge = {"WWW-Authenticate": {"schema": {"type": "string"}, "required": True}}
     return {
         "openapi": "3.1.0",
@@ -113,7 +40,7 @@ def openapi_document() -> dict[str, Any]:
             "securitySchemes": {
                 "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
             },
-            "schemas": {"Dashboard": DASHBOARD, "Error": ERROR},
+            "schemas": {"Dashboard": contract.json_schema(), "Error": ERROR},
         },
         "paths": {
             "/api/analytics/dashboard-stats/": {
@@ -129,7 +56,7 @@ def openapi_document() -> dict[str, Any]:
                             "required": False,
                             "schema": {
                                 "type": "string",
-                                "enum": ["total", "unique"],
+                                "enum": list(MODES),
                                 "default": "total",
                             },
                         },
@@ -137,7 +64,7 @@ def openapi_document() -> dict[str, Any]:
                             "name": "start",
                             "in": "query",
                             "required": False,
-                            "description": "UTC date; the window is N = end - start days (1-366), default 7",
+                            "description": f"UTC date; the window is N = end - start days ({low}-{high}), default 7",
                             "schema": {"type": "string", "format": "date", "pattern": YEARS},
                         },
                         {
@@ -185,5 +112,9 @@ def openapi_document() -> dict[str, Any]:
 
 
 class OpenAPIResource:
+    def __init__(self, contract: Callable[[], BoundContract]) -> None:
+        """``contract``: the current bound contract (it follows a reloaded project)."""
+        self.contract = contract
+
     def on_get(self, req, resp) -> None:
-        resp.media = openapi_document()
+        resp.media = openapi_document(self.contract())

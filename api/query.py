@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from typing import Any
 
+from api.contract import MODES
 from runner.errors import ParamError
 from runner.params import parse_timestamp
 
-MODES = ("total", "unique")
 DEFAULT_DAYS = 7
 MAX_DAYS = 366
 DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")

@@ -12,13 +12,12 @@ from runner.params import resolve_params
 from runner.project import MacroFile, Project
 from runner.render import Renderer
 
-MARTS_FROM = "api.service"
-
-
+#: the source's clean-up, a view the incremental models read (ephemeral in the project)
+STAGING = ("stg_store__events",)
 #: the incremental models: built once, like the tables a run keeps on the other engines
-STATE = ("int_events", "int_hourly", "int_daily")
+STATE = ("int_events", "int_events_hourly", "int_events_daily")
 #: per request, before the marts: tables, except ephemeral models (views = inlined)
-REQUEST = ("stg_window", "stg_events")
+REQUEST = ("int_window_facts", "int_window_events")
 
 
 BENCH_MACROS = Path(__file__).resolve().parent / "macros"
@@ -34,9 +33,10 @@ def with_bench_macros(project: Project) -> Project:
 
 
 def compile_for_duckdb(project: Project, mode: str) -> list[tuple[str, str, str]]:
-    """(name, DuckDB SQL, kind) in execution order; kind is 'state' (a run's incremental
-    tables, built whole), 'table' or 'view' (per request) or 'output' (a mart)."""
-    from api.service import MARTS
+    """(name, DuckDB SQL, kind) in execution order; kind is 'staging' (a view over the
+    source), 'state' (a run's incremental tables, built whole), 'table' or 'view' (per
+    request) or 'output' (a mart)."""
+    from api.contract import DASHBOARD
 
     params = resolve_params(project.params, {"mode": mode})
     rendered = Renderer(with_bench_macros(project), "duckdb", fallbacks=("postgres",)).render_all(
@@ -44,6 +44,8 @@ def compile_for_duckdb(project: Project, mode: str) -> list[tuple[str, str, str]
     )
 
     def kind(name: str) -> str:
+        if name in STAGING:
+            return "staging"
         if name in STATE:
             return "state"
         if name in REQUEST:
@@ -56,7 +58,7 @@ def compile_for_duckdb(project: Project, mode: str) -> list[tuple[str, str, str]
             sqlglot.transpile(rendered[name].sql, read="postgres", write="duckdb")[0],
             kind(name),
         )
-        for name in (*STATE, *REQUEST, *MARTS)
+        for name in (*STAGING, *STATE, *REQUEST, *DASHBOARD.bind(project).marts)
     ]
 
 
@@ -81,7 +83,9 @@ def load_duckdb(csv_path: Path):
 def build_state(con, compiled: list[tuple[str, str, str]]) -> None:
     """The incremental models, built whole from the events (DuckDB's first run)."""
     for name, sql, kind in compiled:
-        if kind == "state":
+        if kind == "staging":
+            con.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")
+        elif kind == "state":
             con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
 
 

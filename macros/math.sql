@@ -27,13 +27,17 @@ DIV(CAST({{ a }} AS NUMERIC), CAST({{ b }} AS NUMERIC))
     sqlite3 shell, provided in Python by the SQLite adapter), so persisted models read
     the same in any client. The rounding itself is plain SQL on that text. -#}
 
-{% macro sqlite__money_sum(price, quantity) -%}
-COALESCE(decimal_sum(decimal_mul({{ price }}, {{ quantity }})), '0')
-{%- endmacro %}
+{#- price x quantity, one event's amount -#}
+{% macro sqlite__money_times(price, quantity) %}decimal_mul({{ price }}, {{ quantity }}){% endmacro %}
+{% macro postgres__money_times(price, quantity) %}({{ price }} * {{ quantity }}){% endmacro %}
 
-{% macro postgres__money_sum(price, quantity) -%}
-COALESCE(SUM({{ price }} * {{ quantity }}), 0)
-{%- endmacro %}
+{#- zero, as an amount -#}
+{% macro sqlite__money_zero() %}'0'{% endmacro %}
+{% macro postgres__money_zero() %}CAST(0 AS NUMERIC){% endmacro %}
+
+{#- the exact sum of amounts (an aggregate), 0 when there are none -#}
+{% macro sqlite__money_total(amount) %}COALESCE(decimal_sum({{ amount }}), '0'){% endmacro %}
+{% macro postgres__money_total(amount) %}COALESCE(SUM({{ amount }}), 0){% endmacro %}
 
 {#- the integer part of non-negative decimal text -#}
 {% macro sqlite__whole_part(text) -%}

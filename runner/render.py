@@ -256,7 +256,7 @@ class Renderer:
 
         return {"ref": ref, "source": source, "var": var, "config": config,
                 "env_var": env_var, "is_incremental": is_incremental,
-                "this": _This(this)}  # fmt: skip
+                "this": _This(this), "exceptions": _Exceptions(state)}  # fmt: skip
 
     def _macro_proxies(self, registry: dict[str, Any]) -> dict[str, Any]:
         proxies: dict[str, Any] = {name: _proxy(name, registry) for name in self.macro_names}
@@ -275,6 +275,17 @@ class _This:
 
     def __str__(self) -> str:
         return self._name()
+
+
+class _Exceptions:
+    """dbt's ``exceptions.raise_compiler_error(message)``: a macro refuses its input,
+    and the error names the model and the line that called it."""
+
+    def __init__(self, state: _State) -> None:
+        self._state = state
+
+    def raise_compiler_error(self, message: str) -> None:
+        raise TemplateError(str(message), model=self._state.model)
 
 
 def _bytecode_cache(project: Project) -> jinja2.BytecodeCache | None:

@@ -5,7 +5,7 @@ WITH per_identifier AS (
         identifier,
         MAX(CASE WHEN event_type = 'begin_checkout' THEN 1 ELSE 0 END) AS began,
         MAX(CASE WHEN event_type = 'purchase' THEN 1 ELSE 0 END) AS bought
-    FROM {{ ref('stg_events') }}
+    FROM {{ ref('int_window_events') }}
     WHERE in_window = 1 AND event_type IN ('begin_checkout', 'purchase')
     GROUP BY identifier
 ),

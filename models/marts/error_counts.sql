@@ -1,7 +1,8 @@
 {#- error_counts: number of each error event type in W -#}
+{%- set errors = var('event_types')['errors'] %}
 SELECT
-    {{ count_events("event_type = 'payment_error'") }} AS payment_error,
-    {{ count_events("event_type = 'checkout_error'") }} AS checkout_error,
-    {{ count_events("event_type = 'payment_confirmation_error'") }} AS payment_confirmation_error
-FROM {{ ref('stg_window') }}
-WHERE event_type IN ('payment_error', 'checkout_error', 'payment_confirmation_error')
+    {%- for t in errors %}
+    {{ events("event_type = '" ~ t ~ "'") }} AS {{ t }}{{ "," if not loop.last }}
+    {%- endfor %}
+FROM {{ ref('int_window_facts') }}
+WHERE {{ one_of('event_type', errors) }}

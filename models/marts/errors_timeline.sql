@@ -1,2 +1,2 @@
-{#- errors_timeline: one row per window day (8), error event counts in W -#}
-{{ daily_event_counts(['payment_error', 'checkout_error', 'payment_confirmation_error', 'address_error']) }}
+{#- errors_timeline: one row per window day (N + 1), error event counts in W -#}
+{{ daily_counts(ref('int_window_facts'), var('event_types')['errors_timeline']) }}

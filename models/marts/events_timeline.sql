@@ -1,3 +1,2 @@
-{#- events_timeline: one row per window day (8), funnel event counts in W (0 when none) -#}
-{{ daily_event_counts(['product_view', 'add_to_cart', 'begin_checkout', 'purchase',
-                       'checkout_started', 'payment_info_entered', 'order_completed']) }}
+{#- events_timeline: one row per window day (N + 1), funnel and checkout event counts in W -#}
+{{ daily_counts(ref('int_window_facts'), var('event_types')['funnel'] + var('event_types')['checkout']) }}

@@ -7,13 +7,13 @@ WITH per_slug AS (
         product_slug AS slug,
         {{ count_mode("event_type = 'product_view'", 'slug') }} AS views,
         {{ count_mode("event_type = 'add_to_cart'", 'slug') }} AS add_to_cart,
-        COALESCE(SUM(CASE WHEN event_type = 'purchase' THEN units ELSE 0 END), 0) AS purchases_units,
-        COALESCE(SUM(CASE WHEN event_type = 'purchase' THEN first_slug ELSE 0 END), 0) AS purchase_sessions
-    FROM {{ ref('stg_window') }}
+        {{ units("event_type = 'purchase'") }} AS purchases_units,
+        {{ distinct('slug', "event_type = 'purchase'") }} AS purchase_sessions
+    FROM {{ ref('int_window_facts') }}
     WHERE product_slug IS NOT NULL
       AND event_type IN ('product_view', 'add_to_cart', 'purchase')
     GROUP BY product_slug
-    HAVING SUM(n) > 0
+    HAVING {{ events() }} > 0
 ),
 top AS (
     SELECT
@@ -27,7 +27,7 @@ top AS (
     LIMIT 10
 ),
 bounds AS (
-    SELECT {{ as_of() }} AS b, {{ days_before_as_of(var('window_days')) }} AS a
+    {{ window_bounds() }}
 )
 SELECT
     top.slug,
@@ -36,8 +36,8 @@ SELECT
         FROM {{ ref('int_events') }} AS e
         WHERE e.product_slug = top.slug
           AND e.product_name IS NOT NULL
-          AND e.ts >= bounds.a
-          AND e.ts <= bounds.b
+          AND e.ts >= bounds.w_start
+          AND e.ts <= bounds.w_end
         ORDER BY e.ts DESC, e.id DESC
         LIMIT 1
     ), top.slug) AS name,

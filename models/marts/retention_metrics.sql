@@ -2,8 +2,8 @@
     purchased on at least 2 different UTC days -#}
 WITH buyers AS (
     SELECT identifier, COUNT(DISTINCT day) AS purchase_days
-    FROM {{ ref('stg_events') }}
-    WHERE event_type = 'purchase'
+    FROM {{ ref('int_window_events') }}
+    WHERE event_type = 'purchase' AND in_retention = 1
     GROUP BY identifier
 ),
 counts AS (

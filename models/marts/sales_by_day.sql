@@ -1,9 +1,9 @@
 {#- sales_by_day: purchase events in W per UTC day, days with at least one, ascending -#}
 SELECT
     day AS date,
-    SUM(n) AS count
-FROM {{ ref('stg_window') }}
+    {{ events() }} AS count
+FROM {{ ref('int_window_facts') }}
 WHERE event_type = 'purchase'
 GROUP BY day
-HAVING SUM(n) > 0
+HAVING {{ events() }} > 0
 ORDER BY day

@@ -1,9 +1,9 @@
 {#- total_sales, total_revenue, average_order_value: purchase events in W -#}
 WITH purchases AS (
     SELECT
-        COALESCE(SUM(n), 0) AS total_sales,
-        {{ money_sum('amount', 'mult') }} AS revenue
-    FROM {{ ref('stg_window') }}
+        {{ events() }} AS total_sales,
+        {{ revenue() }} AS revenue
+    FROM {{ ref('int_window_facts') }}
     WHERE event_type = 'purchase'
 )
 SELECT

@@ -1,11 +1,10 @@
-{#- session_stats: over every event in W, whatever its type. first_session counts each
-    session once (its first event in W), first_type each session with a purchase once. -#}
+{#- session_stats: over every event in W, whatever its type -#}
 WITH totals AS (
     SELECT
-        COALESCE(SUM(n), 0) AS events,
-        COALESCE(SUM(first_session), 0) AS unique_sessions,
-        COALESCE(SUM(CASE WHEN event_type = 'purchase' THEN first_type ELSE 0 END), 0) AS sessions_with_purchase
-    FROM {{ ref('stg_window') }}
+        {{ events() }} AS events,
+        {{ distinct('session') }} AS unique_sessions,
+        {{ distinct('type', "event_type = 'purchase'") }} AS sessions_with_purchase
+    FROM {{ ref('int_window_facts') }}
 )
 SELECT
     unique_sessions,

@@ -22,8 +22,8 @@ BREAKS = {
                "unknown materialization 'tabel'"),
     "template": ("AS total_sales,", "AS total_sales, {{ no_such_macro() }}", "undefined"),
     "compile": ("FROM purchases", "FROM purchases WHERE (", "syntax"),
-    "graph": ("ref('stg_window')", "ref('stg_windo')", "ref('stg_windo')"),
-    "database": ("COALESCE(SUM(n), 0) AS total_sales", "COALESCE(SUM(nn), 0) AS total_sales", "nn"),
+    "graph": ("ref('int_window_facts')", "ref('int_window_fact')", "ref('int_window_fact')"),
+    "database": ("{{ events() }} AS total_sales", "SUM(nn) AS total_sales", "nn"),
 }  # fmt: skip
 
 

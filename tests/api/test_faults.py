@@ -168,16 +168,16 @@ def test_broken_model_on_disk_keeps_the_last_good_project(tmp_path, caplog):
     before = get(client).json
     model = root / "models/marts/sales_summary.sql"
     good = model.read_text()
-    model.write_text(good.replace("FROM {{ ref('stg_window') }}", "FROM {{ ref('stg_windo') }}"))
+    model.write_text(
+        good.replace("FROM {{ ref('int_window_facts') }}", "FROM {{ ref('int_window_fact') }}")
+    )
     with caplog.at_level(logging.ERROR, logger="api"):
         after = get(client)
     assert after.status_code == 200 and after.json == before
     assert "serving the last good one" in caplog.text and "sales_summary.sql" in caplog.text
     assert client.simulate_get("/readyz").json["project"] == "stale"
     model.write_text(
-        good.replace(
-            "COALESCE(SUM(n), 0) AS total_sales", "COALESCE(SUM(n), 0) + 1000 AS total_sales"
-        )
+        good.replace("{{ events() }} AS total_sales", "{{ events() }} + 1000 AS total_sales")
     )
     time.sleep(0.01)
     assert get(client).json["total_sales"] == before["total_sales"] + 1000

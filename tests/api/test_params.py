@@ -70,7 +70,7 @@ def test_as_of_never_reaches_sql_text(tmp_path):
     compiled = service.compiled("total")
     texts = {name: m.sql for name, m in compiled.models.items()}
     assert all(":as_of" in texts[n] or "as_of" not in compiled.models[n].binds for n in texts)
-    assert ":as_of" in texts["stg_events"]
+    assert ":as_of" in texts["int_window_events"]
     assert not any("2024" in sql for sql in texts.values())
 
 

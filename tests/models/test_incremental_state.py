@@ -1,4 +1,4 @@
-"""The dashboard's incremental tables (int_events, int_hourly) under arrivals that a
+"""The dashboard's incremental tables (int_events and its rollups) under arrivals that a
 plain watermark would miss, on both engines."""
 
 from __future__ import annotations

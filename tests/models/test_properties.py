@@ -50,7 +50,7 @@ def stamp(rnd, as_of: datetime, days: int) -> str:
 
 #: as_of on the hour, off it, at midnight and just before: whole days come from the
 #: daily rollup, whole hours around them from the hourly one, partial hours at both
-#: edges from single events (stg_window)
+#: edges from single events (int_window_facts)
 AS_OF_SHIFTS = [timedelta(0), timedelta(microseconds=1), timedelta(minutes=29, seconds=59),
                 timedelta(minutes=59, seconds=59, microseconds=999999), timedelta(hours=12),
                 timedelta(hours=11, minutes=59, seconds=59, microseconds=999999)]  # fmt: skip

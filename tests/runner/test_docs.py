@@ -20,7 +20,7 @@ def test_docs_site(tmp_path, capsys):
     assert "<svg" in index and "href='int_events.html'" in index
     page = (site / "int_events.html").read_text()
     assert "metadata.quantity when a whole number" in page  # column description
-    assert "not_null_int_events_identifier" in page and "int_events_dirty_values (unit)" in page
-    assert "href='stg_events.html'" in page  # a child
+    assert "not_null_int_events_identifier" in page and "previous_event_of_each_key (unit)" in page
+    assert "href='int_window_events.html'" in page  # a child
     assert "typeof(created_at)" in page  # rendered SQL (the timestamp parse)
     assert "wrote target/docs/index.html" in capsys.readouterr().out

@@ -18,7 +18,7 @@ def test_revenue_comes_from_price_and_metadata(engine_url):
         Workspace.open(REPO, engine_url).compile(bind=False), "sales_summary.total_revenue"
     )
     assert lines[0] == "sales_summary.total_revenue"
-    assert "parsed.unit_price" in [line.strip() for line in lines]  # int_events' parse
+    assert "arrived.unit_price" in [line.strip() for line in lines]  # int_events, from staging
     leaves = {line.strip() for line in lines if line.endswith("(source)")}
     # revenue = price x quantity of purchase events
     assert leaves == {"events.price  (source)", "events.metadata  (source)",

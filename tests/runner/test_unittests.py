@@ -26,7 +26,7 @@ def test_the_dashboard_unit_tests_pass_without_building_anything(db_url):
     assert {r.model for r in results} == set(Workspace.open(REPO).project.models)
     ws = Workspace.open(REPO, db_url)
     with ws.adapter.connection() as conn:  # nothing was left behind
-        assert ws.adapter.relation_kind(conn, "stg_events") is None
+        assert ws.adapter.relation_kind(conn, "int_window_events") is None
         assert ws.adapter.relation_kind(conn, "events", source=True) is None
 
 

@@ -1,0 +1,301 @@
+"""Response contracts: each field of an endpoint's JSON body declared once.
+
+A field names its JSON key, the mart (and columns) it comes from, its JSON types and
+the modes it exists in. From that one declaration come the stitching (mart rows ->
+body), the OpenAPI schema of the body (api/openapi.py) and the shape checks of any body
+(tests compare the golden files with it). Lists of keys that the project declares once
+(event types in project.yml) are referred to by name and read from the project.
+
+``DASHBOARD`` is spec section 3's body. A second endpoint is a second ``Contract`` and
+its marts, not a copy of this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from runner.project import Project
+
+MODES = ("total", "unique")
+
+
+@dataclass(frozen=True)
+class JsonType:
+    """A JSON scalar type: its schema and how a database value becomes it."""
+
+    schema: dict[str, Any]
+    coerce: Callable[[Any], Any]
+
+
+INT = JsonType({"type": "integer", "minimum": 0}, int)
+NUMBER = JsonType({"type": "number", "minimum": 0}, float)
+TEXT = JsonType({"type": "string"}, str)
+DATE = JsonType({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}, str)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A JSON key filled from a mart column (``column``, by default the key)."""
+
+    key: str
+    type: JsonType
+    column: str | None = None
+    modes: tuple[str, ...] = MODES
+    const_var: str | None = None  # always the value of this project var (period_days)
+
+    @property
+    def source(self) -> str:
+        return self.column or self.key
+
+
+@dataclass(frozen=True)
+class Each:
+    """One integer column per value of a list the project declares (``vars`` path such
+    as ``event_types.funnel``), resolved when the contract is bound to the project."""
+
+    var_path: tuple[str, ...]
+    type: JsonType = INT
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    #: "mode" (the request's mode), "value" (one row, one column), "record" (one row,
+    #: an object), "rows" (a list of objects), "list" (a list of one column's values)
+    kind: str
+    mart: str | None = None
+    columns: tuple[Column | Each, ...] = ()
+    max_items: int | None = None
+    per_window_day: bool = False  # one item per window day: N + 1 of them
+
+
+def mode(key: str = "mode") -> Field:
+    return Field(key, "mode")
+
+
+def value(key: str, mart: str, type: JsonType, column: str | None = None) -> Field:
+    return Field(key, "value", mart, (Column(key, type, column),))
+
+
+def record(key: str, mart: str, *columns: Column | Each) -> Field:
+    return Field(key, "record", mart, columns)
+
+
+def rows(key: str, mart: str, *columns: Column | Each, max_items: int | None = None,
+         per_window_day: bool = False) -> Field:  # fmt: skip
+    return Field(key, "rows", mart, columns, max_items, per_window_day)
+
+
+def values(key: str, mart: str, column: Column, max_items: int | None = None) -> Field:
+    return Field(key, "list", mart, (column,), max_items)
+
+
+def each(path: str, type: JsonType = INT) -> Each:
+    return Each(tuple(path.split(".")), type)
+
+
+@dataclass(frozen=True)
+class Contract:
+    name: str
+    fields: tuple[Field, ...]
+
+    def with_fields(self, *extra: Field) -> Contract:
+        """The same contract with more fields at the end (a new metric, in a test)."""
+        return Contract(self.name, self.fields + extra)
+
+    def bind(self, project: Project) -> BoundContract:
+        """Resolve the lists the project declares; the result is what code uses."""
+        return BoundContract(self, project)
+
+
+@dataclass(frozen=True)
+class BoundContract:
+    contract: Contract
+    project: Project
+    fields: tuple[Field, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        bound = tuple(
+            Field(f.key, f.kind, f.mart, self._columns(f), f.max_items, f.per_window_day)
+            for f in self.contract.fields
+        )
+        object.__setattr__(self, "fields", bound)
+
+    def _columns(self, f: Field) -> tuple[Column, ...]:
+        out: list[Column] = []
+        for c in f.columns:
+            if isinstance(c, Each):
+                out.extend(Column(name, c.type) for name in self._var(c.var_path))
+            else:
+                out.append(c)
+        return tuple(out)
+
+    def _var(self, path: tuple[str, ...]) -> Any:
+        value: Any = self.project.vars
+        for part in path:
+            value = value[part]
+        return value
+
+    @property
+    def marts(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(f.mart for f in self.fields if f.mart))
+
+    def stitch(self, data: dict[str, list[dict[str, Any]]], mode: str) -> dict[str, Any]:
+        """Mart rows -> the body, keys in declaration order, JSON types fixed."""
+        body: dict[str, Any] = {}
+        for f in self.fields:
+            if f.kind == "mode":
+                body[f.key] = mode
+                continue
+            found = data[f.mart]
+            if f.kind == "value":
+                body[f.key] = self._item(found[0], f.columns, mode)[f.columns[0].key]
+            elif f.kind == "record":
+                body[f.key] = self._item(found[0], f.columns, mode)
+            elif f.kind == "rows":
+                body[f.key] = [self._item(row, f.columns, mode) for row in found]
+            else:
+                column = f.columns[0]
+                body[f.key] = [column.type.coerce(row[column.source]) for row in found]
+        return body
+
+    @staticmethod
+    def _item(row: dict[str, Any], columns: tuple[Column, ...], mode: str) -> dict[str, Any]:
+        return {c.key: c.type.coerce(row[c.source]) for c in columns if mode in c.modes}
+
+    def window_days(self) -> tuple[int, int]:
+        """The smallest and largest N (the window param's bounds)."""
+        spec = self.project.params["window_days"]
+        return spec.minimum or 1, spec.maximum or 366
+
+    def json_schema(self) -> dict[str, Any]:
+        """The body's JSON schema (OpenAPI 3.1 / JSON Schema 2020-12)."""
+        props = {f.key: self._field_schema(f) for f in self.fields}
+        return {"type": "object", "properties": props, "required": list(props),
+                "additionalProperties": False}  # fmt: skip
+
+    def _field_schema(self, f: Field) -> dict[str, Any]:
+        if f.kind == "mode":
+            return {"type": "string", "enum": list(MODES)}
+        if f.kind == "value":
+            return self._column_schema(f.columns[0])
+        if f.kind == "record":
+            return self._object_schema(f.columns)
+        items = (
+            self._object_schema(f.columns)
+            if f.kind == "rows"
+            else self._column_schema(f.columns[0])
+        )
+        schema: dict[str, Any] = {"type": "array", "items": items}
+        if f.per_window_day:
+            low, high = self.window_days()
+            schema.update(minItems=low + 1, maxItems=high + 1)
+        elif f.max_items is not None:
+            schema["maxItems"] = f.max_items
+        return schema
+
+    def _column_schema(self, c: Column) -> dict[str, Any]:
+        if c.const_var:
+            return {**c.type.schema, "const": self._var((c.const_var,))}
+        return dict(c.type.schema)
+
+    def _object_schema(self, columns: tuple[Column, ...]) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "properties": {c.key: self._column_schema(c) for c in columns},
+            "required": [c.key for c in columns if set(c.modes) == set(MODES)],
+            "additionalProperties": False,
+        }
+
+    def check(self, body: dict[str, Any], mode: str, days: int) -> list[str]:
+        """What in ``body`` does not have the declared shape for ``mode`` and an N-day
+        window: keys and their order, types, list lengths. Empty when it conforms."""
+        problems = []
+        if list(body) != [f.key for f in self.fields]:
+            problems.append(f"keys {list(body)} != {[f.key for f in self.fields]}")
+        for f in self.fields:
+            if f.key in body:
+                problems += [f"{f.key}: {p}" for p in self._check_field(f, body[f.key], mode, days)]
+        return problems
+
+    def _check_field(self, f: Field, got: Any, mode: str, days: int) -> list[str]:
+        if f.kind == "mode":
+            return [] if got == mode else [f"{got!r} is not the mode {mode!r}"]
+        if f.kind == "value":
+            return _check_scalar(f.columns[0], got)
+        if f.kind == "record":
+            return _check_object(f.columns, got, mode)
+        if not isinstance(got, list):
+            return [f"{got!r} is not a list"]
+        problems = []
+        if f.per_window_day and len(got) != days + 1:
+            problems.append(f"{len(got)} items, not one per window day ({days + 1})")
+        if f.max_items is not None and len(got) > f.max_items:
+            problems.append(f"{len(got)} items, more than {f.max_items}")
+        for item in got:
+            if f.kind == "rows":
+                problems += _check_object(f.columns, item, mode)
+            else:
+                problems += _check_scalar(f.columns[0], item)
+        return problems
+
+
+def _check_scalar(column: Column, got: Any) -> list[str]:
+    kind = column.type.schema["type"]
+    ok = {"integer": isinstance(got, int) and not isinstance(got, bool),
+          "number": isinstance(got, (int, float)) and not isinstance(got, bool),
+          "string": isinstance(got, str)}[kind]  # fmt: skip
+    return [] if ok else [f"{column.key}={got!r} is not a JSON {kind}"]
+
+
+def _check_object(columns: tuple[Column, ...], got: Any, mode: str) -> list[str]:
+    if not isinstance(got, dict):
+        return [f"{got!r} is not an object"]
+    expected = [c.key for c in columns if mode in c.modes]
+    if list(got) != expected:
+        return [f"keys {list(got)} != {expected}"]
+    return [p for c in columns if c.key in got for p in _check_scalar(c, got[c.key])]
+
+
+SLUG_COUNT = (Column("slug", TEXT), Column("count", INT))
+
+#: GET /api/analytics/dashboard-stats/, spec section 3, in the spec's key order
+DASHBOARD = Contract("dashboard_stats", (
+    mode(),
+    value("total_sales", "sales_summary", INT),
+    value("total_revenue", "sales_summary", NUMBER),
+    value("average_order_value", "sales_summary", NUMBER),
+    rows("top_products", "top_products", *SLUG_COUNT, max_items=5),
+    rows("top_viewed_products", "top_viewed_products", *SLUG_COUNT, max_items=5),
+    rows("sales_by_day", "sales_by_day", Column("date", DATE), Column("count", INT)),
+    rows("events_timeline", "events_timeline", Column("date", DATE), each("event_types.funnel"),
+         each("event_types.checkout"), per_window_day=True),
+    value("abandonment_rate", "abandonment", NUMBER),
+    record("event_counts", "event_counts", each("event_types.funnel")),
+    record("conversion_rates", "event_counts", Column("visit_to_cart", NUMBER),
+           Column("cart_to_checkout", NUMBER), Column("checkout_to_purchase", NUMBER)),
+    value("checkout_started_count", "checkout_funnel", INT),
+    value("payment_info_entered_count", "checkout_funnel", INT),
+    value("order_completed_count", "checkout_funnel", INT),
+    value("conversion_checkout_to_payment", "checkout_funnel", NUMBER),
+    value("conversion_payment_to_order", "checkout_funnel", NUMBER),
+    record("error_counts", "error_counts", each("event_types.errors")),
+    rows("product_performance", "product_performance", Column("slug", TEXT),
+         Column("name", TEXT), Column("views", INT), Column("add_to_cart", INT),
+         Column("purchases", INT), Column("purchases_units", INT, modes=("unique",)),
+         Column("conversion_rate", NUMBER), max_items=10),
+    rows("errors_timeline", "errors_timeline", Column("date", DATE),
+         each("event_types.errors_timeline"), per_window_day=True),
+    record("session_stats", "session_stats", Column("unique_sessions", INT),
+           Column("avg_events_per_session", NUMBER), Column("sessions_with_purchase", INT)),
+    record("retention_metrics", "retention_metrics", Column("repurchase_rate", NUMBER),
+           Column("recurrent_customers", INT), Column("total_unique_buyers", INT),
+           Column("period_days", INT, const_var="retention_days")),
+    rows("traffic_sources", "traffic_sources", Column("source", TEXT), Column("sessions", INT)),
+    value("whatsapp_sessions", "whatsapp", INT),
+    value("whatsapp_purchases", "whatsapp", INT),
+    values("whatsapp_sessions_list", "whatsapp_sessions_list", Column("session_id", TEXT),
+           max_items=10),
+))  # fmt: skip

@@ -1,0 +1,115 @@
+{{ config(materialized='table') }}
+{#- The N-day window W as additive facts, built per request from int_events_daily and
+    int_events_hourly (whole days and hours) and int_events (the partial hours at W's
+    two edges), exact to the microsecond. Marts read it through the measures of
+    macros/measures.sql only.
+
+    Each row: day, event_type, product_slug, source (page views), events, units,
+    revenue, and first_<key> for each declared distinct key: how many of those events
+    are the first in W of their key. An event is the first of its key in W = [a, b]
+    when its previous event of that key is before a, so summing first_<key> counts
+    distinct keys (the spec's count_mode in unique mode: distinct sessions).
+
+    Whole hours [h1, h2) come from the rollups, where previous-event instants are kept
+    by hour: "before a" is "before hour(a)", plus the corrections below for previous
+    events inside hour(a) but before a. -#}
+{%- set keys = var('distinct_keys') %}
+WITH bounds AS {{ materialized_cte() }} (
+    {{ window_bounds() }}
+),
+hours AS {{ materialized_cte() }} (
+    SELECT w_start AS a, w_end AS b, {{ hour_of('w_start') }} AS h0, {{ ceil_hour('w_start') }} AS h1,
+           {{ hour_of('w_end') }} AS h2
+    FROM bounds
+),
+days AS {{ materialized_cte() }} (
+    SELECT hours.*, {{ ceil_day('h1') }} AS d1, {{ day_floor('h2') }} AS d2
+    FROM hours
+),
+{#- whole hours [h1, h2): the whole days [d1, d2) from the daily rollup, the hours around
+    them from the hourly one (N >= 1, so d1 <= d2) #}
+{%- set parts = [
+    (ref('int_events_daily'), "r.day >= " ~ utc_day('days.d1') ~ " AND r.day < " ~ utc_day('days.d2')),
+    (ref('int_events_hourly'), 'r.hour >= days.h1 AND r.hour < days.d1'),
+    (ref('int_events_hourly'), 'r.hour >= days.d2 AND r.hour < days.h2'),
+] %}
+rollup AS (
+{%- for relation, within in parts %}
+    SELECT r.day, r.event_type, r.product_slug, r.source, r.events, r.units, r.revenue
+           {%- for key in keys %}, r.ph_{{ key }}{% endfor %}
+    FROM days
+    JOIN {{ relation }} AS r ON {{ within }}
+    {{- " UNION ALL" if not loop.last }}
+{%- endfor %}
+),
+whole_hours AS (
+    SELECT r.day, r.event_type, r.product_slug, r.source, r.events, r.units, r.revenue
+           {%- for key in keys %},
+           CASE WHEN r.ph_{{ key }} IS NULL OR r.ph_{{ key }} < hours.h0 THEN r.events ELSE 0 END AS first_{{ key }}
+           {%- endfor %}
+    FROM hours
+    CROSS JOIN rollup AS r
+),
+{#- the partial hours at W's edges, [a, h1) and [h2, b] #}
+edge_events AS (
+{%- for within in ['e.ts >= hours.a AND e.ts < hours.h1', 'e.ts >= hours.h2 AND e.ts <= hours.b'] %}
+    SELECT e.day, e.event_type, e.product_slug, e.source, e.quantity, e.unit_price, hours.a
+           {%- for key in keys %}, e.prev_{{ key }}{% endfor %}
+    FROM hours JOIN {{ ref('int_events') }} AS e ON {{ within }}
+    {{- " UNION ALL" if not loop.last }}
+{%- endfor %}
+),
+edges AS (
+    SELECT day, event_type, product_slug,
+           CASE WHEN event_type = 'page_view' THEN source END AS source,
+           1 AS events, quantity AS units,
+           CASE WHEN event_type = 'purchase' THEN {{ money_times('unit_price', 'quantity') }}
+                ELSE {{ money_zero() }} END AS revenue
+           {%- for key in keys %},
+           CASE WHEN prev_{{ key }} IS NULL OR prev_{{ key }} < a THEN 1 ELSE 0 END AS first_{{ key }}
+           {%- endfor %}
+    FROM edge_events
+),
+{#- events in whole hours whose previous event is in hour(a) but before a: the rollups
+    counted them as not first #}
+corrections AS (
+{%- for key in keys %}
+    SELECT e.day, e.event_type, e.product_slug,
+           CASE WHEN e.event_type = 'page_view' THEN e.source END AS source,
+           0 AS events, 0 AS units, {{ money_zero() }} AS revenue
+           {%- for flag in keys %}, {{ 1 if flag == key else 0 }} AS first_{{ flag }}{% endfor %}
+    FROM hours
+    JOIN {{ ref('int_events') }} AS e ON e.prev_{{ key }} >= hours.h0 AND e.prev_{{ key }} < hours.a
+    WHERE e.ts >= hours.h1 AND e.ts < hours.h2
+    {{- " UNION ALL" if not loop.last }}
+{%- endfor %}
+),
+{#- one row per day, type, slug and source: every mart then reads a few thousand rows.
+    Money is summed on purchase rows only (on SQLite an exact sum is a Python call). #}
+facts AS {{ materialized_cte() }} (
+{%- for part in ['whole_hours', 'edges', 'corrections'] %}
+    SELECT day, event_type, product_slug, source, events, units, revenue
+           {%- for key in keys %}, first_{{ key }}{% endfor %}
+    FROM {{ part }}
+    {{- " UNION ALL" if not loop.last }}
+{%- endfor %}
+)
+{%- for purchases in [true, false] %}
+SELECT
+    day,
+    event_type,
+    product_slug,
+    source,
+    SUM(events) AS events,
+    SUM(units) AS units,
+    {{ money_total('revenue') if purchases else money_zero() }} AS revenue
+    {%- for key in keys %},
+    SUM(first_{{ key }}) AS first_{{ key }}
+    {%- endfor %}
+FROM facts
+WHERE event_type {{ '=' if purchases else '<>' }} 'purchase'
+GROUP BY day, event_type, product_slug, source
+{%- if purchases %}
+UNION ALL
+{%- endif %}
+{%- endfor %}
