@@ -53,17 +53,6 @@
 ({{ as_of() }} - CAST({{ days }} AS INTEGER) * INTERVAL '1 day')
 {%- endmacro %}
 
-{#- Index-friendly first cut on the raw column, never narrower than the exact window.
-    SQLite text with an offset can be up to a day away from its UTC date, so its cut is
-    by date with a day of margin on both sides (low inclusive, high exclusive); the exact
-    test follows on the parsed instant. On PostgreSQL the cut is the exact window. -#}
-{% macro sqlite__cut_low(instant) %}date(substr({{ instant }}, 1, 19), '-1 day'){% endmacro %}
-{% macro sqlite__cut_high(instant) %}date(substr({{ instant }}, 1, 19), '+2 days'){% endmacro %}
-{% macro sqlite__within_cut(column, low, high) %}{{ column }} >= {{ low }} AND {{ column }} < {{ high }}{% endmacro %}
-{% macro postgres__cut_low(instant) %}{{ instant }}{% endmacro %}
-{% macro postgres__cut_high(instant) %}{{ instant }}{% endmacro %}
-{% macro postgres__within_cut(column, low, high) %}{{ column }} >= {{ low }} AND {{ column }} <= {{ high }}{% endmacro %}
-
 {#- the UTC calendar date of an instant, as 'YYYY-MM-DD' -#}
 {% macro sqlite__utc_day(ts) %}substr({{ ts }}, 1, 10){% endmacro %}
 {% macro postgres__utc_day(ts) %}to_char({{ ts }} AT TIME ZONE 'UTC', 'YYYY-MM-DD'){% endmacro %}
