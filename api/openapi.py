@@ -30,84 +30,65 @@ def _error(description: str, headers: dict[str, Any] | None = None) -> dict[str,
     return answer
 
 
-def openapi_document(contract: BoundContract) -> dict[str, Any]:
+def _query(name: str, schema: dict[str, Any], description: str = "") -> dict[str, Any]:
+    param = {"name": name, "in": "query", "required": False, "schema": schema}
+    if description:
+        param["description"] = description
+    return param
+
+
+def parameters(contract: BoundContract) -> list[dict[str, Any]]:
+    """Spec section 2's parameters; any other is ignored (not declared, not refused)."""
     low, high = contract.window_days()
+    date = {"type": "string", "format": "date", "pattern": YEARS}
+    return [
+        _query("mode", {"type": "string", "enum": list(MODES), "default": "total"}),
+        _query("start", date, f"UTC date; the window is N = end - start days ({low}-{high}), "
+               "default 7"),
+        _query("end", date, "UTC date; today or later: as of the request time; earlier: as "
+               "of its last microsecond. Not with as_of"),
+        _query("as_of", {"type": "string", "format": "date-time", "pattern": YEARS},
+               "ISO-8601 instant (naive = UTC), years 1900-9899; default now"),
+    ]  # fmt: skip
+
+
+def responses() -> dict[str, Any]:
     challenge = {"WWW-Authenticate": {"schema": {"type": "string"}, "required": True}}
+    body = {"application/json": {"schema": {"$ref": "#/components/schemas/Dashboard"}}}
+    return {
+        "200": {
+            "description": "the dashboard",
+            "headers": {"Cache-Control": {"schema": {"const": "no-store"}}},
+            "content": body,
+        },
+        "400": _error("a parameter is invalid (the description names it)"),
+        "401": _error("missing or invalid credentials", challenge),
+        "403": _error("the token is valid but not an admin's", challenge),
+        "500": _error("the project or a query failed"),
+        "503": _error(
+            "the database is unavailable", {"Retry-After": {"schema": {"type": "string"}}}
+        ),
+    }
+
+
+def openapi_document(contract: BoundContract) -> dict[str, Any]:
+    operation = {
+        "summary": "Dashboard statistics for the N-day window ending at as_of (spec section 2)",
+        "description": "Other query parameters (a cache-buster, tracking tags) are ignored.",
+        "operationId": "dashboardStats",
+        "security": [{"bearerAuth": []}],
+        "parameters": parameters(contract),
+        "responses": responses(),
+    }
+    bearer = {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     return {
         "openapi": "3.1.0",
         "info": {"title": "Store analytics dashboard", "version": "1.0.0"},
         "components": {
-            "securitySchemes": {
-                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
-            },
+            "securitySchemes": {"bearerAuth": bearer},
             "schemas": {"Dashboard": contract.json_schema(), "Error": ERROR},
         },
-        "paths": {
-            "/api/analytics/dashboard-stats/": {
-                "get": {
-                    "summary": "Dashboard statistics for the N-day window ending at as_of (spec section 2)",
-                    "description": "Other query parameters (a cache-buster, tracking tags) are ignored.",
-                    "operationId": "dashboardStats",
-                    "security": [{"bearerAuth": []}],
-                    "parameters": [
-                        {
-                            "name": "mode",
-                            "in": "query",
-                            "required": False,
-                            "schema": {
-                                "type": "string",
-                                "enum": list(MODES),
-                                "default": "total",
-                            },
-                        },
-                        {
-                            "name": "start",
-                            "in": "query",
-                            "required": False,
-                            "description": f"UTC date; the window is N = end - start days ({low}-{high}), default 7",
-                            "schema": {"type": "string", "format": "date", "pattern": YEARS},
-                        },
-                        {
-                            "name": "end",
-                            "in": "query",
-                            "required": False,
-                            "description": "UTC date; today or later: as of the request time; earlier: as of its last microsecond. Not with as_of",
-                            "schema": {"type": "string", "format": "date", "pattern": YEARS},
-                        },
-                        {
-                            "name": "as_of",
-                            "in": "query",
-                            "required": False,
-                            "description": "ISO-8601 instant (naive = UTC), years 1900-9990; default now",
-                            "schema": {
-                                "type": "string",
-                                "format": "date-time",
-                                "pattern": YEARS,
-                            },
-                        },
-                    ],  # fmt: skip
-                    "responses": {
-                        "200": {
-                            "description": "the dashboard",
-                            "headers": {"Cache-Control": {"schema": {"const": "no-store"}}},
-                            "content": {
-                                "application/json": {
-                                    "schema": {"$ref": "#/components/schemas/Dashboard"}
-                                }
-                            },
-                        },
-                        "400": _error("a parameter is invalid (the description names it)"),
-                        "401": _error("missing or invalid credentials", challenge),
-                        "403": _error("the token is valid but not an admin's", challenge),
-                        "500": _error("a query failed"),
-                        "503": _error(
-                            "the database is unavailable",
-                            {"Retry-After": {"schema": {"type": "string"}}},
-                        ),
-                    },
-                }
-            }
-        },
+        "paths": {"/api/analytics/dashboard-stats/": {"get": operation}},
     }
 
 

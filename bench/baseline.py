@@ -1,20 +1,25 @@
 """Baseline (a): what the old implementation did, one Python pass over the window's rows.
 
 Rows are fetched from the same database (every event that can be in W or, for
-purchases, in R) and folded in a single loop into the same fields. Dirty-value rules
-are those of tests/reference.py (imported: they are the spec's, in Python).
+purchases, in R) and folded in a single loop. The dirty-value rules are written here
+again from the spec, on purpose: the baseline shares no code with the models or with
+the tests' reference, and the benchmark checks that they agree.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-
-from tests.reference import half_up, instant, pct, price, quantity
+from math import floor
 
 COLUMNS = "id, event_type, session_id, user_id, product_slug, product_name, price, metadata, source, created_at"
+STAMP = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})?$")
+FUNNEL = ("product_view", "add_to_cart", "begin_checkout", "purchase")
+TIMELINE = FUNNEL + ("checkout_started", "payment_info_entered", "order_completed")
 
 
 def fetch_rows(adapter, conn, as_of: datetime) -> list[tuple]:
@@ -22,121 +27,165 @@ def fetch_rows(adapter, conn, as_of: datetime) -> list[tuple]:
     hi = (as_of + timedelta(days=2)).strftime("%Y-%m-%d")
     sql = f"SELECT {COLUMNS} FROM events WHERE created_at >= :lo AND created_at < :hi"
     if adapter.DIALECT == "postgres":
-        sql = sql.replace("SELECT", "SELECT", 1).replace("metadata,", "metadata::text,")
+        sql = sql.replace("metadata,", "metadata::text,")
     return adapter.query(conn, sql, {"lo": lo, "hi": hi})[1]
 
 
-def python_dashboard(rows: list[tuple], mode: str, as_of: datetime) -> dict:
-    as_of = as_of.astimezone(timezone.utc)
-    w_start, r_start = as_of - timedelta(days=7), as_of - timedelta(days=90)
-    unique = mode == "unique"
-    counts: Counter = Counter()
-    sessions_by_type: dict[str, set] = defaultdict(set)
-    per_day: dict[tuple, int] = Counter()
-    views, carts = defaultdict(set if unique else int), defaultdict(set if unique else int)
-    units, buyers_by_slug, names = Counter(), defaultdict(set), {}
-    revenue, sessions, buyer_days = Decimal(0), set(), defaultdict(set)
-    began, bought, first_view, clicks, n_events = set(), set(), {}, {}, 0
-    for eid, kind, sid, user, slug, name, raw_price, meta, source, created in rows:
+def instant(value) -> datetime | None:
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc)
+    match = STAMP.match(value or "")
+    if not match:
+        return None
+    day, clock, frac, tz = match.groups()
+    try:
+        moment = datetime.fromisoformat(f"{day} {clock}")
+    except ValueError:
+        return None
+    moment = moment.replace(microsecond=int(((frac or "") + "000000")[:6]), tzinfo=timezone.utc)
+    if tz and tz != "Z":
+        shift = timedelta(hours=int(tz[1:3]), minutes=int(tz[4:6]))
+        moment = moment - shift if tz[0] == "+" else moment + shift
+    return moment
+
+
+def quantity(metadata) -> int:
+    try:
+        q = json.loads(metadata).get("quantity") if metadata else None
+    except (ValueError, TypeError, AttributeError):
+        return 1
+    if isinstance(q, str) and q.isascii() and q.isdigit():
+        q = int(q)
+    ok = isinstance(q, int) and not isinstance(q, bool) and 1 <= q <= 10000
+    return q if ok else 1
+
+
+def price(value) -> Decimal:
+    text = value if isinstance(value, str) else ("" if value is None else str(value))
+    return Decimal(text) if re.fullmatch(r"[0-9]+(\.[0-9]+)?", text) else Decimal(0)
+
+
+def half_up(x: Fraction, places: int) -> float:
+    return floor(x * 10**places + Fraction(1, 2)) / 10**places
+
+
+def pct(a: int, b: int) -> float:
+    return half_up(Fraction(100 * a, b), 1) if b else 0.0
+
+
+class Fold:
+    """Everything the fields need, gathered in one pass over the rows."""
+
+    def __init__(self, mode: str, as_of: datetime, days: int = 7) -> None:
+        self.unique = mode == "unique"
+        self.as_of = as_of.astimezone(timezone.utc)
+        self.w_start, self.r_start = (
+            self.as_of - timedelta(days=days),
+            self.as_of - timedelta(days=90),
+        )
+        self.days = days
+        self.counts: Counter = Counter()
+        self.sessions_by_type: dict[str, set] = defaultdict(set)
+        self.per_day: Counter = Counter()
+        self.views: dict[str, set] = defaultdict(set)
+        self.carts: dict[str, set] = defaultdict(set)
+        self.view_n: Counter = Counter()
+        self.cart_n: Counter = Counter()
+        self.units, self.buyers_by_slug, self.names = Counter(), defaultdict(set), {}
+        self.revenue, self.sessions, self.buyer_days = Decimal(0), set(), defaultdict(set)
+        self.began, self.bought, self.first_view, self.clicks, self.events = set(), set(), {}, {}, 0
+
+    def add(self, row: tuple) -> None:
+        eid, kind, sid, user, slug, name, raw_price, meta, source, created = row
         ts = instant(created)
-        if ts is None or ts > as_of or ts < r_start:
-            continue
+        if ts is None or ts > self.as_of or ts < min(self.r_start, self.w_start):
+            return
         ident = user or sid
-        day = ts.date().isoformat()
-        if kind == "purchase":
-            buyer_days[ident].add(day)
-        if ts < w_start:
-            continue
-        n_events += 1
-        sessions.add(sid)
-        counts[kind] += 1
-        sessions_by_type[kind].add(sid)
-        per_day[(day, kind)] += 1
-        if slug and name and (slug not in names or (ts, eid) > names[slug][0]):
-            names[slug] = ((ts, eid), name)
+        if kind == "purchase" and ts >= self.r_start:
+            self.buyer_days[ident].add(ts.date().isoformat())
+        if ts >= self.w_start:
+            self._in_window(eid, kind, sid, ident, slug, name, raw_price, meta, source, ts)
+
+    def _in_window(self, eid, kind, sid, ident, slug, name, raw_price, meta, source, ts) -> None:
+        self.events += 1
+        self.sessions.add(sid)
+        self.counts[kind] += 1
+        self.sessions_by_type[kind].add(sid)
+        self.per_day[(ts.date().isoformat(), kind)] += 1
+        if slug and name and (slug not in self.names or (ts, eid) > self.names[slug][0]):
+            self.names[slug] = ((ts, eid), name)
         if kind == "purchase":
             q = quantity(meta)
-            revenue += price(raw_price) * q
-            bought.add(ident)
+            self.revenue += price(raw_price) * q
+            self.bought.add(ident)
             if slug:
-                units[slug] += q
-                buyers_by_slug[slug].add(sid)
-        elif kind == "product_view" and slug:
-            views[slug].add(sid) if unique else views.__setitem__(slug, views[slug] + 1)
-        elif kind == "add_to_cart" and slug:
-            carts[slug].add(sid) if unique else carts.__setitem__(slug, carts[slug] + 1)
+                self.units[slug] += q
+                self.buyers_by_slug[slug].add(sid)
+        elif kind in ("product_view", "add_to_cart") and slug:
+            seen, n = (
+                (self.views, self.view_n) if kind == "product_view" else (self.carts, self.cart_n)
+            )
+            seen[slug].add(sid)
+            n[slug] += 1
         elif kind == "begin_checkout":
-            began.add(ident)
-        elif kind == "page_view" and (sid not in first_view or (ts, eid) < first_view[sid][0]):
-            first_view[sid] = ((ts, eid), source or "direct")
+            self.began.add(ident)
+        elif kind == "page_view" and (
+            sid not in self.first_view or (ts, eid) < self.first_view[sid][0]
+        ):
+            self.first_view[sid] = ((ts, eid), source or "direct")
         elif kind == "whatsapp_cart_click":
-            clicks[sid] = max(clicks.get(sid, ts), ts)
-    size = (lambda v: len(v)) if unique else (lambda v: v)
-    cm = (lambda k: len(sessions_by_type[k])) if unique else (lambda k: counts[k])
-    sales = counts["purchase"]
-    days = [(w_start.date() + timedelta(days=k)).isoformat() for k in range(8)]
-    top = lambda d, n: sorted(d.items(), key=lambda kv: (-kv[1], kv[0]))[:n]  # noqa: E731
-    slugs = set(views) | set(carts) | set(units) | set(buyers_by_slug)
-    perf = []
-    for s in slugs:
-        v, c = size(views[s]) if s in views else 0, size(carts[s]) if s in carts else 0
-        p = len(buyers_by_slug[s]) if unique else units[s]
-        perf.append({"slug": s, "name": names.get(s, (None, s))[1], "views": v, "add_to_cart": c,
-                     "purchases": p, "conversion_rate": pct(p, v)})  # fmt: skip
-    perf.sort(key=lambda r: (-r["views"], r["slug"]))
-    cents = Decimal("0.01")
-    recurrent = sum(1 for d in buyer_days.values() if len(d) >= 2)
+            self.clicks[sid] = max(self.clicks.get(sid, ts), ts)
+
+    def count_mode(self, kind: str) -> int:
+        return len(self.sessions_by_type[kind]) if self.unique else self.counts[kind]
+
+    def per_slug(self, seen: dict[str, set], n: Counter, slug: str) -> int:
+        return len(seen.get(slug, ())) if self.unique else n[slug]
+
+
+def _top(scores: dict, n: int) -> list:
+    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+
+
+def _performance(f: Fold) -> list[dict]:
+    rows = []
+    for s in set(f.views) | set(f.carts) | set(f.units) | set(f.buyers_by_slug):
+        v, c = f.per_slug(f.views, f.view_n, s), f.per_slug(f.carts, f.cart_n, s)
+        p = len(f.buyers_by_slug[s]) if f.unique else f.units[s]
+        rows.append({"slug": s, "name": f.names.get(s, (None, s))[1], "views": v,
+                     "add_to_cart": c, "purchases": p, "conversion_rate": pct(p, v)})  # fmt: skip
+    return sorted(rows, key=lambda r: (-r["views"], r["slug"]))[:10]
+
+
+def python_dashboard(rows: list[tuple], mode: str, as_of: datetime, days: int = 7) -> dict:
+    """The fields the old view computed, from one pass (the benchmark's baseline)."""
+    f = Fold(mode, as_of, days)
+    for row in rows:
+        f.add(row)
+    sales, cents = f.counts["purchase"], Decimal("0.01")
+    dates = [(f.w_start.date() + timedelta(days=k)).isoformat() for k in range(days + 1)]
+    views = {s: f.per_slug(f.views, f.view_n, s) for s in f.views}
     return {
         "mode": mode,
         "total_sales": sales,
-        "total_revenue": float(revenue.quantize(cents, ROUND_HALF_UP)),
-        "average_order_value": float((revenue / sales).quantize(cents, ROUND_HALF_UP))
-        if sales
-        else 0.0,
-        "top_products": [{"slug": s, "count": n} for s, n in top(units, 5)],
-        "top_viewed_products": [
-            {"slug": s, "count": size(v)}
-            for s, v in sorted(views.items(), key=lambda kv: (-size(kv[1]), kv[0]))[:5]
-        ],  # fmt: skip
-        "sales_by_day": [
-            {"date": d, "count": per_day[(d, "purchase")]} for d in days if per_day[(d, "purchase")]
-        ],
-        "events_timeline": [
-            {
-                "date": d,
-                **{
-                    k: per_day[(d, k)]
-                    for k in (
-                        "product_view",
-                        "add_to_cart",
-                        "begin_checkout",
-                        "purchase",
-                        "checkout_started",
-                        "payment_info_entered",
-                        "order_completed",
-                    )
-                },
-            }
-            for d in days
-        ],  # fmt: skip
-        "abandonment_rate": pct(len(began - bought), len(began)),
-        "event_counts": {
-            k: cm(k) for k in ("product_view", "add_to_cart", "begin_checkout", "purchase")
-        },
-        "product_performance": perf[:10],
+        "total_revenue": float(f.revenue.quantize(cents, ROUND_HALF_UP)),
+        "average_order_value": float((f.revenue / sales).quantize(cents, ROUND_HALF_UP)) if sales else 0.0,
+        "top_products": [{"slug": s, "count": n} for s, n in _top(f.units, 5)],
+        "top_viewed_products": [{"slug": s, "count": n} for s, n in _top(views, 5)],
+        "sales_by_day": [{"date": d, "count": f.per_day[(d, "purchase")]}
+                         for d in dates if f.per_day[(d, "purchase")]],
+        "events_timeline": [{"date": d, **{k: f.per_day[(d, k)] for k in TIMELINE}} for d in dates],
+        "abandonment_rate": pct(len(f.began - f.bought), len(f.began)),
+        "event_counts": {k: f.count_mode(k) for k in FUNNEL},
+        "product_performance": _performance(f),
         "session_stats": {
-            "unique_sessions": len(sessions),
-            "avg_events_per_session": half_up(Fraction(n_events, len(sessions)), 1)
-            if sessions
-            else 0.0,
-            "sessions_with_purchase": len(sessions_by_type["purchase"]),
-        },  # fmt: skip
-        "retention_metrics": {
-            "recurrent_customers": recurrent,
-            "total_unique_buyers": len(buyer_days),
+            "unique_sessions": len(f.sessions),
+            "avg_events_per_session": half_up(Fraction(f.events, len(f.sessions)), 1) if f.sessions else 0.0,
+            "sessions_with_purchase": len(f.sessions_by_type["purchase"]),
         },
-        "traffic_sources": top(Counter(v[1] for v in first_view.values()), 100),
-        "whatsapp_sessions_list": [
-            s for s, _ in sorted(sorted(clicks.items()), key=lambda kv: kv[1], reverse=True)[:10]
-        ],
-    }
+        "retention_metrics": {"recurrent_customers": sum(len(d) >= 2 for d in f.buyer_days.values()),
+                              "total_unique_buyers": len(f.buyer_days)},
+        "traffic_sources": _top(Counter(v[1] for v in f.first_view.values()), 100),
+        "whatsapp_sessions_list": [s for s, _ in sorted(sorted(f.clicks.items()), key=lambda kv: kv[1],
+                                                         reverse=True)[:10]],
+    }  # fmt: skip

@@ -39,6 +39,7 @@ class CompiledModel:
     unique_key: str | None = None
     indexes: tuple[tuple[str, ...], ...] = ()
     incremental_strategy: str = "delete+insert"
+    checked_sql: str = ""  # the model's own SQL after parsing/transpiling, before CTEs
 
     def line_map(self) -> LineMap:
         return LineMap(self.template, self.rendered)
@@ -111,33 +112,10 @@ def compile_project(
         {name: m.tags for name, m in rendered.items()},
         {name: m.path for name, m in rendered.items()},
     )
-    models, sqls = {}, {}
+    models: dict[str, CompiledModel] = {}
     for name in graph.order:  # parents first, so an ephemeral parent's SQL is ready
-        model = rendered[name]
-        sqls[name] = sql = _check_and_transpile(model, project.dialect, dialect)
         ctes = _ephemeral_parents(name, rendered, graph)
-        incremental = None
-        if model.incremental_sql is not None:
-            incremental = _check_and_transpile(
-                replace(model, sql=model.incremental_sql), project.dialect, dialect
-            )
-            incremental = _with_ctes(incremental, [(c, sqls[c]) for c in ctes], dialect)
-        models[name] = CompiledModel(
-            name=name,
-            path=model.path,
-            materialized=model.materialized,
-            tags=model.tags,
-            refs=model.refs,
-            sources=model.sources,
-            binds=tuple(sorted(set(model.binds).union(*(rendered[c].binds for c in ctes)))),
-            rendered=model.sql,
-            sql=_with_ctes(sql, [(c, sqls[c]) for c in ctes], dialect),
-            template=model.template,
-            incremental_sql=incremental,
-            unique_key=model.unique_key,
-            indexes=model.indexes,
-            incremental_strategy=model.incremental_strategy,
-        )
+        models[name] = _compile_model(rendered[name], ctes, rendered, models, project, dialect)
     return CompiledProject(
         project=project,
         dialect=dialect,
@@ -146,6 +124,48 @@ def compile_project(
         params=params,
         macros=dict(renderer.macro_names),
     )
+
+
+def _compile_model(
+    model: RenderedModel,
+    ctes: list[str],
+    rendered: dict[str, RenderedModel],
+    done: dict[str, CompiledModel],
+    project: Project,
+    dialect: str,
+) -> CompiledModel:
+    """One model: parsed (and transpiled), its ephemeral parents inlined as CTEs."""
+    sql = _check_and_transpile(model, project.dialect, dialect)
+    parents = [(c, _own_sql(done[c])) for c in ctes]
+    incremental = None
+    if model.incremental_sql is not None:
+        checked = replace(model, sql=model.incremental_sql)
+        incremental = _with_ctes(
+            _check_and_transpile(checked, project.dialect, dialect), parents, dialect
+        )
+    return CompiledModel(
+        name=model.name,
+        path=model.path,
+        materialized=model.materialized,
+        tags=model.tags,
+        refs=model.refs,
+        sources=model.sources,
+        binds=tuple(sorted(set(model.binds).union(*(rendered[c].binds for c in ctes)))),
+        rendered=model.sql,
+        sql=_with_ctes(sql, parents, dialect),
+        template=model.template,
+        incremental_sql=incremental,
+        unique_key=model.unique_key,
+        indexes=model.indexes,
+        incremental_strategy=model.incremental_strategy,
+        checked_sql=sql,
+    )
+
+
+def _own_sql(model: CompiledModel) -> str:
+    """An ephemeral parent's own SQL, checked and transpiled, without its parents (they
+    are inlined beside it)."""
+    return model.checked_sql
 
 
 def _check_and_transpile(model: RenderedModel, source_dialect: str | None, target: str) -> str:

@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import os
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import jinja2
 from jinja2 import nodes
 
 from runner.adapters import DIALECTS
-from runner.errors import ConfigError, GraphError, RunnerError, TemplateError
-from runner.params import ParamSpec
-from runner.project import MATERIALIZATIONS, Project
-
-_MISSING = object()
+from runner.context import RenderState, template_context
+from runner.errors import ConfigError, RunnerError, TemplateError
+from runner.project import Project
 
 
 @dataclass(frozen=True)
@@ -41,18 +39,6 @@ class RenderedModel:
     unique_key: str | None = None
     indexes: tuple[tuple[str, ...], ...] = ()
     incremental_strategy: str = "delete+insert"
-
-
-@dataclass
-class _State:
-    """What the model being rendered has called so far."""
-
-    model: str = ""
-    refs: list[str] = field(default_factory=list)
-    sources: list[tuple[str, str]] = field(default_factory=list)
-    config: dict[str, Any] = field(default_factory=dict)
-    binds: set[str] = field(default_factory=set)
-    incremental: bool = False
 
 
 class Renderer:
@@ -126,9 +112,9 @@ class Renderer:
         with _located(None, self.templates):
             return str(context[name](*args)).strip()
 
-    def _build(self, vars: dict, params: dict[str, Any], bind: bool) -> tuple[_State, dict]:
-        state = _State()
-        context = self._context(state, vars, params, bind)
+    def _build(self, vars: dict, params: dict[str, Any], bind: bool) -> tuple[RenderState, dict]:
+        state = RenderState()
+        context = template_context(self.project, state, vars, params, bind)
         # Jinja snapshots a module's globals when it is made, so every macro name (and
         # every dispatched name) is a proxy into a registry that is filled afterwards.
         registry: dict[str, Any] = {}
@@ -141,7 +127,7 @@ class Renderer:
                     registry[name] = getattr(module, name)
         return state, context
 
-    def _render(self, model, state: _State, context: dict) -> RenderedModel:
+    def _render(self, model, state: RenderState, context: dict) -> RenderedModel:
         sql = self._render_once(model, state, context, incremental=False)
         materialized = state.config.get("materialized", "view")
         tags = state.config.get("tags", ())
@@ -161,13 +147,13 @@ class Renderer:
             **incremental,
         )
 
-    def _render_once(self, model, state: _State, context: dict, incremental: bool) -> str:
+    def _render_once(self, model, state: RenderState, context: dict, incremental: bool) -> str:
         state.model, state.refs, state.sources, state.config = model.name, [], [], {}
         state.binds, state.incremental = set(), incremental
         with _located(model.name, self.templates):
             return self.env.get_template(model.path).render(context)
 
-    def _incremental(self, model, state: _State, context: dict) -> dict[str, Any]:
+    def _incremental(self, model, state: RenderState, context: dict) -> dict[str, Any]:
         """Render an incremental model a second time with is_incremental() true.
 
         Both renderings are compiled ahead, so the choice between them is made at run
@@ -195,69 +181,6 @@ class Renderer:
         return {"incremental_sql": _trim(sql), "unique_key": key, "indexes": indexes,
                 "incremental_strategy": strategy}  # fmt: skip
 
-    def _context(self, state: _State, vars: dict, params: dict[str, Any], bind: bool) -> dict:
-        project = self.project
-
-        def ref(name: str) -> str:
-            if name not in project.models:
-                raise GraphError(
-                    f"ref('{name}') names a model that does not exist",
-                    model=state.model,
-                    missing=name,
-                    hint="check the name against `runner ls`",
-                )
-            state.refs.append(name)
-            return name
-
-        def source(source_name: str, table: str) -> str:
-            key = (source_name, table)
-            if key not in project.sources:
-                raise GraphError(
-                    f"source('{source_name}', '{table}') is not declared",
-                    model=state.model,
-                    missing=f"{source_name}.{table}",
-                    hint="declare it under sources: in project.yml",
-                )
-            state.sources.append(key)
-            return project.sources[key].identifier
-
-        def var(name: str, default: Any = _MISSING) -> Any:
-            if name in params:
-                return _param_sql(project.params[name], params[name], bind, state)
-            if name in vars:
-                return vars[name]
-            if default is not _MISSING:
-                return default
-            raise TemplateError(
-                f"var('{name}') is not set and has no default",
-                model=state.model,
-                hint=f"add it under vars: in project.yml or pass --vars '{{\"{name}\": ...}}'",
-            )
-
-        def config(**kwargs: Any) -> str:
-            _check_config(kwargs)
-            state.config.update(kwargs)
-            return ""
-
-        def env_var(name: str, default: Any = _MISSING) -> Any:
-            if name in os.environ:
-                return os.environ[name]
-            if default is not _MISSING:
-                return default
-            raise TemplateError(
-                f"env_var('{name}') is not set and has no default", model=state.model
-            )
-
-        def is_incremental() -> bool:
-            return state.incremental
-
-        def this() -> str:
-            return state.model
-
-        return {"ref": ref, "source": source, "var": var, "config": config,
-                "env_var": env_var, "is_incremental": is_incremental,
-                "this": _This(this), "exceptions": _Exceptions(state)}  # fmt: skip
-
     def _macro_proxies(self, registry: dict[str, Any]) -> dict[str, Any]:
         proxies: dict[str, Any] = {name: _proxy(name, registry) for name in self.macro_names}
         for name in self.macro_names:
@@ -265,27 +188,6 @@ class Renderer:
             if sep and prefix in self.prefixes and base not in self.macro_names:
                 proxies[base] = _dispatcher(base, registry, (self.dialect, *self.fallbacks))
         return proxies
-
-
-class _This:
-    """``{{ this }}``: the model's own relation (dbt's spelling)."""
-
-    def __init__(self, name) -> None:
-        self._name = name
-
-    def __str__(self) -> str:
-        return self._name()
-
-
-class _Exceptions:
-    """dbt's ``exceptions.raise_compiler_error(message)``: a macro refuses its input,
-    and the error names the model and the line that called it."""
-
-    def __init__(self, state: _State) -> None:
-        self._state = state
-
-    def raise_compiler_error(self, message: str) -> None:
-        raise TemplateError(str(message), model=self._state.model)
 
 
 def _bytecode_cache(project: Project) -> jinja2.BytecodeCache | None:
@@ -307,46 +209,6 @@ def _trim(sql: str) -> str:
     while sql.endswith(";"):
         sql = sql[:-1].rstrip()
     return sql
-
-
-#: what config() accepts; anything else would be silently ignored, so it is an error
-CONFIG_KEYS = ("materialized", "tags", "unique_key", "indexes", "incremental_strategy")
-INCREMENTAL_STRATEGIES = ("delete+insert", "append")
-
-
-def _check_config(kwargs: dict[str, Any]) -> None:
-    """Raised inside the template, so the error carries the line of the config() call."""
-    unknown = sorted(set(kwargs) - set(CONFIG_KEYS))
-    if unknown:
-        raise ConfigError(
-            f"config() does not know {unknown[0]!r}",
-            hint="config() takes " + ", ".join(CONFIG_KEYS),
-        )
-    materialized = kwargs.get("materialized", "view")
-    if materialized not in MATERIALIZATIONS:
-        raise ConfigError(
-            f"unknown materialization {materialized!r}",
-            hint="use one of " + ", ".join(MATERIALIZATIONS),
-        )
-    strategy = kwargs.get("incremental_strategy", "delete+insert")
-    if strategy not in INCREMENTAL_STRATEGIES:
-        raise ConfigError(
-            f"unknown incremental_strategy {strategy!r}",
-            hint="use one of " + ", ".join(INCREMENTAL_STRATEGIES),
-        )
-
-
-def _param_sql(spec: ParamSpec, value: Any, bind: bool, state: _State) -> str:
-    """A choice is its (allow-listed) text; a timestamp or an integer is a SQL value: a
-    placeholder the driver fills, or (in a persistent run) a literal."""
-    if spec.type == "choice":
-        return value
-    if bind:
-        state.binds.add(spec.name)
-        return f":{spec.name}"
-    if spec.type == "integer":
-        return str(int(value))
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 def _proxy(name: str, registry: dict[str, Any]):

@@ -12,23 +12,13 @@ import os
 import textwrap
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 
-from runner.adapters import adapter_for_url
-from runner.commands import drop_incremental
-from runner.render import Renderer
-from runner.workspace import Workspace
+from tests.helpers import create_events, pg_schema_url
 
-REPO = Path(__file__).resolve().parent.parent
 SERVER_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 ENGINES = ("sqlite", "postgres")
-EVENT_COLUMNS = (
-    "id", "event_type", "session_id", "user_id", "product_slug", "product_name", "price",
-    "metadata", "source", "error_message", "idempotency_key", "created_at",
-)  # fmt: skip
-_schema_numbers = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
@@ -48,15 +38,6 @@ def pg_database():
     admin.close()
 
 
-def _pg_schema_url(pg_database: str) -> str:
-    import psycopg
-
-    schema = f"t{next(_schema_numbers)}_{uuid.uuid4().hex[:6]}"
-    with psycopg.connect(pg_database, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    return f"{pg_database}?options={quote(f'-csearch_path={schema}')}"
-
-
 @pytest.fixture(params=ENGINES)
 def engine(request) -> str:
     return request.param
@@ -67,7 +48,7 @@ def db_url(engine, tmp_path, request) -> str:
     """A fresh, empty database on the engine under test."""
     if engine == "sqlite":
         return f"sqlite:///{tmp_path}/test.db"
-    return _pg_schema_url(request.getfixturevalue("pg_database"))
+    return pg_schema_url(request.getfixturevalue("pg_database"))
 
 
 @pytest.fixture
@@ -87,30 +68,6 @@ def make_project(tmp_path):
     return make
 
 
-def create_events(url: str, rows: list[dict]) -> None:
-    """Create the spec's events table on ``url`` with the project's DDL and load ``rows``."""
-    ws = Workspace.open(REPO, database=url)
-    ddl = Renderer(ws.project, ws.dialect).call_macro("create_events_table", ws.project.vars, {})
-    with ws.adapter.connection() as conn:
-        ws.adapter.drop_relation(conn, "events", source=True)
-        drop_incremental(ws, conn)  # what they kept of the old table is stale
-        ws.adapter.execute(conn, ddl)
-        if rows:
-            data = [[row.get(c) for c in EVENT_COLUMNS] for row in rows]
-            for i, row in enumerate(data, start=1):
-                row[0] = row[0] if row[0] is not None else i
-            ws.adapter.load_rows(conn, "events", list(EVENT_COLUMNS), data)
-
-
-def append_events(url: str, rows: list[dict]) -> None:
-    """Insert ``rows`` (each with its id) into an existing events table."""
-    if rows:
-        ws = Workspace.open(REPO, database=url)
-        with ws.adapter.connection() as conn:
-            data = [[row.get(c) for c in EVENT_COLUMNS] for row in rows]
-            ws.adapter.load_rows(conn, "events", list(EVENT_COLUMNS), data)
-
-
 @pytest.fixture
 def events_db(db_url):
     """A database on the engine under test plus a loader for the events table."""
@@ -120,13 +77,3 @@ def events_db(db_url):
         return db_url
 
     return load
-
-
-def dashboard(url: str, mode: str, as_of: str) -> dict:
-    from api.service import DashboardService
-
-    return DashboardService(Workspace.open(REPO, database=url)).compute(mode, as_of)
-
-
-def adapter(url: str, root: Path = REPO):
-    return adapter_for_url(url, root)

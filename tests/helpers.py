@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
+import socket
+import time
+import uuid
 from pathlib import Path
+from urllib.parse import quote
+
+from runner.adapters import adapter_for_url
+from runner.commands import drop_incremental
+from runner.render import Renderer
+from runner.workspace import Workspace
 
 REPO = Path(__file__).resolve().parent.parent
+EVENT_COLUMNS = (
+    "id", "event_type", "session_id", "user_id", "product_slug", "product_name", "price",
+    "metadata", "source", "error_message", "idempotency_key", "created_at",
+)  # fmt: skip
+_schema_numbers = itertools.count(1)
 PROJECT_PARTS = ("project.yml", "models", "macros", "seeds", "data-tests")
 
 
@@ -19,3 +34,65 @@ def copy_project(target: Path) -> Path:
         elif src.exists():
             shutil.copy(src, target / part)
     return target
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, seconds: float) -> bool:
+    """Whether something accepts connections on 127.0.0.1:port within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+def pg_schema_url(pg_database: str) -> str:
+    import psycopg
+
+    schema = f"t{next(_schema_numbers)}_{uuid.uuid4().hex[:6]}"
+    with psycopg.connect(pg_database, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    return f"{pg_database}?options={quote(f'-csearch_path={schema}')}"
+
+
+def create_events(url: str, rows: list[dict]) -> None:
+    """Create the spec's events table on ``url`` with the project's DDL and load ``rows``."""
+    ws = Workspace.open(REPO, database=url)
+    ddl = Renderer(ws.project, ws.dialect).call_macro("create_events_table", ws.project.vars, {})
+    with ws.adapter.connection() as conn:
+        ws.adapter.drop_relation(conn, "events", source=True)
+        drop_incremental(ws, conn)  # what they kept of the old table is stale
+        ws.adapter.execute(conn, ddl)
+        if rows:
+            data = [[row.get(c) for c in EVENT_COLUMNS] for row in rows]
+            for i, row in enumerate(data, start=1):
+                row[0] = row[0] if row[0] is not None else i
+            ws.adapter.load_rows(conn, "events", list(EVENT_COLUMNS), data)
+
+
+def append_events(url: str, rows: list[dict]) -> None:
+    """Insert ``rows`` (each with its id) into an existing events table."""
+    if rows:
+        ws = Workspace.open(REPO, database=url)
+        with ws.adapter.connection() as conn:
+            data = [[row.get(c) for c in EVENT_COLUMNS] for row in rows]
+            ws.adapter.load_rows(conn, "events", list(EVENT_COLUMNS), data)
+
+
+def dashboard(url: str, mode: str, as_of: str) -> dict:
+    from api.service import DashboardService
+
+    return DashboardService(Workspace.open(REPO, database=url)).compute(mode, as_of)
+
+
+def adapter(url: str, root: Path = REPO):
+    return adapter_for_url(url, root)

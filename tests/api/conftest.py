@@ -9,7 +9,7 @@ from api.config import Config
 from api.service import DashboardService
 from runner.commands import seed
 from runner.workspace import Workspace
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 SECRET = "test-secret-long-enough-for-every-hmac-algorithm-0123456789abcdef"
 ORIGIN = "https://admin.urbanstore.co"

@@ -24,10 +24,9 @@ from datetime import datetime, timedelta, timezone
 import jwt
 import pytest
 
-from bench.load import free_port, wait_for_port
 from tests.api.conftest import PATH
-from tests.conftest import REPO, create_events
 from tests.fixtures.events_seed import rows_as_of
+from tests.helpers import REPO, create_events, free_port, wait_for_port
 from tests.reference import compute, instant
 
 pytestmark = pytest.mark.slow

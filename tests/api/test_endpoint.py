@@ -15,7 +15,7 @@ from runner.adapters import ConnectionSettings
 from runner.commands import seed
 from runner.workspace import Workspace
 from tests.api.conftest import AS_OF, ORIGIN, PATH, bearer, config, token
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 

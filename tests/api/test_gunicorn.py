@@ -10,11 +10,10 @@ import sys
 
 import pytest
 
-from bench.load import free_port, wait_for_port
 from runner.commands import seed
 from runner.workspace import Workspace
 from tests.api.conftest import AS_OF, ORIGIN, PATH, SECRET, token
-from tests.conftest import REPO
+from tests.helpers import REPO, free_port, wait_for_port
 
 pytestmark = pytest.mark.slow
 

@@ -15,7 +15,7 @@ from runner.commands import seed
 from runner.errors import DatabaseError
 from runner.workspace import Workspace
 from tests.api.conftest import AS_OF, PATH, bearer, config, token
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 GRANTS = (REPO / "deploy/postgres-roles.sql").read_text()
 

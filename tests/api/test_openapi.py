@@ -17,7 +17,7 @@ from runner.commands import seed
 from runner.errors import ParamError
 from runner.workspace import Workspace
 from tests.api.conftest import config, token
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 
 def _app(tmp_dir):

@@ -9,7 +9,7 @@ from api.service import DashboardService
 from runner.errors import ParamError
 from runner.workspace import Workspace
 from tests.api.conftest import AS_OF, PATH, bearer, token
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 SQLISH = ["total'; DROP TABLE events;--", "unique OR 1=1", "total/*", "1); SELECT pg_sleep(5);--"]
 MODES = ["TOTAL", "Total", "total ", " total", "", "unique\x00", "total\x00", "tötal", "\u0074otal\u200b",

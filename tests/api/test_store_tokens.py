@@ -15,7 +15,7 @@ from api.service import DashboardService
 from runner.commands import seed
 from runner.workspace import Workspace
 from tests.api.conftest import AS_OF, PATH, bearer, config
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 #: a key as `django-admin startproject` makes them: 50 characters, punctuation included
 DJANGO_KEY = "django-insecure-7c$w!q9(2_x#l@0r^h8v+e&k=m3n*u6p1s%t4y)zb-j5g"

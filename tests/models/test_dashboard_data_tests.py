@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from runner.commands import data_tests, run, seed
 from runner.workspace import Workspace
-from tests.conftest import REPO
 from tests.fixtures.events_seed import FIXTURE_AS_OF
+from tests.helpers import REPO
 
 
 def test_every_dashboard_data_test_passes(db_url):

@@ -16,8 +16,8 @@ import pytest
 from api.service import DashboardService
 from runner.commands import seed
 from runner.workspace import Workspace
-from tests.conftest import REPO
 from tests.fixtures.events_seed import FIXTURE_AS_OF, seed_rows
+from tests.helpers import REPO, pg_schema_url
 from tests.reference import compute
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
@@ -72,10 +72,9 @@ def test_hand_checked_fields():
 
 
 def test_sqlite_and_postgres_agree(tmp_path, pg_database):
-    from tests.conftest import _pg_schema_url
 
     bodies = []
-    for url in (f"sqlite:///{tmp_path}/parity.db", _pg_schema_url(pg_database)):
+    for url in (f"sqlite:///{tmp_path}/parity.db", pg_schema_url(pg_database)):
         ws = Workspace.open(REPO, database=url)
         seed(ws)
         service = DashboardService(ws)

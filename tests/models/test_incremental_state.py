@@ -7,7 +7,7 @@ import threading
 
 from api.service import DashboardService
 from runner.workspace import Workspace
-from tests.conftest import REPO, append_events
+from tests.helpers import REPO, append_events
 from tests.reference import compute
 
 AS_OF = "2024-05-22T12:30:00+00:00"

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from api.query import parse_query
 from api.service import DashboardService
 from runner.workspace import Workspace
-from tests.conftest import REPO, _pg_schema_url, append_events, create_events
+from tests.helpers import REPO, append_events, create_events, pg_schema_url
 from tests.reference import compute
 
 AS_OF = datetime(2024, 5, 22, 12, 0, 0, tzinfo=timezone.utc)
@@ -56,8 +56,9 @@ AS_OF_SHIFTS = [timedelta(0), timedelta(microseconds=1), timedelta(minutes=29, s
                 timedelta(hours=11, minutes=59, seconds=59, microseconds=999999)]  # fmt: skip
 
 
-#: window lengths N: the admin page's 7D / 30D / 90D buttons, and the shortest
-WINDOWS = [1, 7, 30, 90]
+#: window lengths N: the admin page's 7D / 30D / 90D buttons, the shortest, and one longer
+#: than the 90-day retention window
+WINDOWS = [1, 7, 30, 90, 120]
 
 
 @st.composite
@@ -89,7 +90,7 @@ def events(draw):
 
 @pytest.fixture(scope="module")
 def databases(tmp_path_factory, pg_database):
-    return f"sqlite:///{tmp_path_factory.mktemp('prop')}/prop.db", _pg_schema_url(pg_database)
+    return f"sqlite:///{tmp_path_factory.mktemp('prop')}/prop.db", pg_schema_url(pg_database)
 
 
 @pytest.mark.slow

@@ -9,7 +9,7 @@ import sqlite3
 
 from runner.render import Renderer
 from runner.workspace import Workspace
-from tests.conftest import REPO
+from tests.helpers import REPO
 from tests.reference import instant
 
 PARTS = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import dashboard
+from tests.helpers import dashboard
 
 AS_OF = "2024-05-22T12:00:00Z"
 EVENTS = [

@@ -11,7 +11,7 @@ import pytest
 from runner.cli import COMMANDS as REGISTRY
 from runner.cli import main
 from runner.cli.main import build_parser
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 build_parser()  # loads the plugins' commands too
 COMMANDS = sorted(REGISTRY)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 from runner.cli import main
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 
 def test_docs_site(tmp_path, capsys):

@@ -8,7 +8,7 @@ from runner.cli import main
 from runner.errors import GraphError
 from runner.lineage import column_lineage
 from runner.workspace import Workspace
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 
 @pytest.mark.parametrize("engine_url", ["sqlite:///:memory:", "postgresql://x@127.0.0.1:1/none"])

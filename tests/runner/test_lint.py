@@ -7,7 +7,7 @@ import pytest
 from runner.cli import main
 from runner.lint import lint
 from runner.project import load_project
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 TYPED = """
 name: shop

@@ -7,7 +7,7 @@ import pytest
 from runner.commands import seed
 from runner.errors import SeedError
 from runner.workspace import Workspace
-from tests.conftest import EVENT_COLUMNS
+from tests.helpers import EVENT_COLUMNS
 
 
 def test_seed_loads_and_reports_rows(shop, db_url):
@@ -56,7 +56,7 @@ def test_bad_row_names_file_line_and_loads_nothing(make_project, db_url, csv, li
 
 
 def test_events_seed_gets_the_spec_ddl(db_url, engine):
-    from tests.conftest import REPO
+    from tests.helpers import REPO
 
     ws = Workspace.open(REPO, db_url)
     seed(ws)

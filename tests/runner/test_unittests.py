@@ -5,7 +5,7 @@ from __future__ import annotations
 from runner.cli import main
 from runner.unittests import compare, run_unit_tests
 from runner.workspace import Workspace
-from tests.conftest import REPO
+from tests.helpers import REPO
 
 FAILING = """
 unit_tests:

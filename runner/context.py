@@ -1,0 +1,168 @@
+"""What a template sees: dbt's context, for one model at a time.
+
+``ref``, ``source``, ``var``, ``config``, ``env_var``, ``is_incremental``, ``this`` and
+``exceptions``. Each call records what the model uses (``RenderState``), so rendering
+also discovers the DAG, the model's config and the params it binds.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from runner.errors import ConfigError, GraphError, TemplateError
+from runner.params import ParamSpec
+from runner.project import MATERIALIZATIONS, Project
+
+_MISSING = object()
+
+
+@dataclass
+class RenderState:
+    """What the model being rendered has called so far."""
+
+    model: str = ""
+    refs: list[str] = field(default_factory=list)
+    sources: list[tuple[str, str]] = field(default_factory=list)
+    config: dict[str, Any] = field(default_factory=dict)
+    binds: set[str] = field(default_factory=set)
+    incremental: bool = False
+
+
+class TemplateContext:
+    """The functions a template calls; they read and record through ``state``."""
+
+    def __init__(self, project: Project, state: RenderState, vars: dict,
+                 params: dict[str, Any], bind: bool) -> None:  # fmt: skip
+        self.project, self.state, self.vars, self.params, self.bind = (
+            project,
+            state,
+            vars,
+            params,
+            bind,
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ref": self.ref, "source": self.source, "var": self.var, "config": self.config,
+                "env_var": self.env_var, "is_incremental": self.is_incremental,
+                "this": _This(self.state), "exceptions": _Exceptions(self.state)}  # fmt: skip
+
+    def ref(self, name: str) -> str:
+        if name not in self.project.models:
+            raise GraphError(
+                f"ref('{name}') names a model that does not exist",
+                model=self.state.model,
+                missing=name,
+                hint="check the name against `runner ls`",
+            )
+        self.state.refs.append(name)
+        return name
+
+    def source(self, source_name: str, table: str) -> str:
+        key = (source_name, table)
+        if key not in self.project.sources:
+            raise GraphError(
+                f"source('{source_name}', '{table}') is not declared",
+                model=self.state.model,
+                missing=f"{source_name}.{table}",
+                hint="declare it under sources: in project.yml",
+            )
+        self.state.sources.append(key)
+        return self.project.sources[key].identifier
+
+    def var(self, name: str, default: Any = _MISSING) -> Any:
+        if name in self.params:
+            return _param_sql(self.project.params[name], self.params[name], self.bind, self.state)
+        if name in self.vars:
+            return self.vars[name]
+        if default is not _MISSING:
+            return default
+        raise TemplateError(
+            f"var('{name}') is not set and has no default",
+            model=self.state.model,
+            hint=f"add it under vars: in project.yml or pass --vars '{{\"{name}\": ...}}'",
+        )
+
+    def config(self, **kwargs: Any) -> str:
+        _check_config(kwargs)
+        self.state.config.update(kwargs)
+        return ""
+
+    def env_var(self, name: str, default: Any = _MISSING) -> Any:
+        if name in os.environ:
+            return os.environ[name]
+        if default is not _MISSING:
+            return default
+        raise TemplateError(f"env_var('{name}') is not set and has no default",
+                            model=self.state.model)  # fmt: skip
+
+    def is_incremental(self) -> bool:
+        return self.state.incremental
+
+
+def template_context(
+    project: Project, state: RenderState, vars: dict, params: dict[str, Any], bind: bool
+) -> dict[str, Any]:
+    return TemplateContext(project, state, vars, params, bind).as_dict()
+
+
+class _This:
+    """``{{ this }}``: the model's own relation (dbt's spelling)."""
+
+    def __init__(self, state: RenderState) -> None:
+        self._state = state
+
+    def __str__(self) -> str:
+        return self._state.model
+
+
+class _Exceptions:
+    """dbt's ``exceptions.raise_compiler_error(message)``: a macro refuses its input,
+    and the error names the model and the line that called it."""
+
+    def __init__(self, state: RenderState) -> None:
+        self._state = state
+
+    def raise_compiler_error(self, message: str) -> None:
+        raise TemplateError(str(message), model=self._state.model)
+
+
+#: what config() accepts; anything else would be silently ignored, so it is an error
+CONFIG_KEYS = ("materialized", "tags", "unique_key", "indexes", "incremental_strategy")
+INCREMENTAL_STRATEGIES = ("delete+insert", "append")
+
+
+def _check_config(kwargs: dict[str, Any]) -> None:
+    """Raised inside the template, so the error carries the line of the config() call."""
+    unknown = sorted(set(kwargs) - set(CONFIG_KEYS))
+    if unknown:
+        raise ConfigError(
+            f"config() does not know {unknown[0]!r}",
+            hint="config() takes " + ", ".join(CONFIG_KEYS),
+        )
+    materialized = kwargs.get("materialized", "view")
+    if materialized not in MATERIALIZATIONS:
+        raise ConfigError(
+            f"unknown materialization {materialized!r}",
+            hint="use one of " + ", ".join(MATERIALIZATIONS),
+        )
+    strategy = kwargs.get("incremental_strategy", "delete+insert")
+    if strategy not in INCREMENTAL_STRATEGIES:
+        raise ConfigError(
+            f"unknown incremental_strategy {strategy!r}",
+            hint="use one of " + ", ".join(INCREMENTAL_STRATEGIES),
+        )
+
+
+def _param_sql(spec: ParamSpec, value: Any, bind: bool, state: RenderState) -> str:
+    """A choice is its (allow-listed) text; a timestamp or an integer is a SQL value: a
+    placeholder the driver fills, or (in a persistent run) a literal."""
+    if spec.type == "choice":
+        return value
+    if bind:
+        state.binds.add(spec.name)
+        return f":{spec.name}"
+    if spec.type == "integer":
+        return str(int(value))
+    return "'" + str(value).replace("'", "''") + "'"
