@@ -129,8 +129,14 @@ def make_token(
         "exp": now + lifetime,
     }
     if shape == "simplejwt":
-        payload = {"token_type": "access", "exp": now + lifetime, "iat": now,
-                   "jti": uuid.uuid4().hex, "user_id": user_id, "is_admin": admin}  # fmt: skip
+        payload = {
+            "token_type": "access",
+            "exp": now + lifetime,
+            "iat": now,
+            "jti": uuid.uuid4().hex,
+            "user_id": user_id,
+            "is_admin": admin,
+        }
     return jwt.encode({**payload, **extra}, secret, algorithm="HS256")
 
 

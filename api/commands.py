@@ -15,21 +15,31 @@ from runner.cli.builtin import print_result
 PERIOD = (
     option("--mode", default="total", choices=("total", "unique"), help="default: total"),
     option("--as-of", help="ISO-8601 instant (default: now, UTC)"),
-    option("--start", metavar="YYYY-MM-DD",
-           help="the admin page's period: N = end - start days (1-366)"),
-    option("--end", metavar="YYYY-MM-DD",
-           help="today or later: as of now; earlier: as of the end of that day"),
+    option(
+        "--start",
+        metavar="YYYY-MM-DD",
+        help="the admin page's period: N = end - start days (1-366)",
+    ),
+    option(
+        "--end",
+        metavar="YYYY-MM-DD",
+        help="today or later: as of now; earlier: as of the end of that day",
+    ),
     option("--days", type=int, metavar="N", help="the window's length N (default 7)"),
-)  # fmt: skip
+)
 SERVER = (
     option("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"),
     option("--port", type=int, default=8000, help="port (default: 8000)"),
 )
 
 
-@command("dashboard", "print the dashboard JSON the endpoint would return",
-         "Compute the dashboard and print exactly the endpoint's JSON body. The period is "
-         "read as the endpoint reads start and end (spec section 2), or --days N.", *PERIOD)  # fmt: skip
+@command(
+    "dashboard",
+    "print the dashboard JSON the endpoint would return",
+    "Compute the dashboard and print exactly the endpoint's JSON body. The period is "
+    "read as the endpoint reads start and end (spec section 2), or --days N.",
+    *PERIOD,
+)
 def dashboard_command(args: argparse.Namespace) -> int:
     from api.query import parse_query
     from api.service import DashboardService
@@ -41,27 +51,37 @@ def dashboard_command(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("serve", "serve the API with gunicorn",
-         "Serve the dashboard API with gunicorn. Needs JWT_SECRET (the store's Django "
-         "SECRET_KEY); the other settings come from the environment (README: The API).",
-         *SERVER,
-         option("--workers", type=int, default=2, help="gunicorn workers (default: 2)"),
-         option("--threads", type=int, default=4, help="threads per worker (default: 4)"))  # fmt: skip
+@command(
+    "serve",
+    "serve the API with gunicorn",
+    "Serve the dashboard API with gunicorn. Needs JWT_SECRET (the store's Django "
+    "SECRET_KEY); the other settings come from the environment (README: The API).",
+    *SERVER,
+    option("--workers", type=int, default=2, help="gunicorn workers (default: 2)"),
+    option("--threads", type=int, default=4, help="threads per worker (default: 4)"),
+)
 def serve_command(args: argparse.Namespace) -> int:
     from api.serve import serve
 
     return serve(args.project_dir, args.database, args.host, args.port, args.workers, args.threads)
 
 
-@command("token", "print a signed token for local use",
-         "Print an HS256 token signed with $JWT_SECRET (the store's Django SECRET_KEY), shaped "
-         "like the store's own tokens.",
-         option("--admin", action="store_true", help='add "is_admin": true'),
-         option("--expires", default="1h", help="lifetime: 30m, 1h, 7d (default 1h)"),
-         option("--user-id", default="1", help="the user_id claim (default: 1)"),
-         option("--shape", choices=("store", "simplejwt"), default="store",
-                help="store: what the store's login view signs (default); simplejwt: an "
-                "access token of djangorestframework-simplejwt"))  # fmt: skip
+@command(
+    "token",
+    "print a signed token for local use",
+    "Print an HS256 token signed with $JWT_SECRET (the store's Django SECRET_KEY), shaped "
+    "like the store's own tokens.",
+    option("--admin", action="store_true", help='add "is_admin": true'),
+    option("--expires", default="1h", help="lifetime: 30m, 1h, 7d (default 1h)"),
+    option("--user-id", default="1", help="the user_id claim (default: 1)"),
+    option(
+        "--shape",
+        choices=("store", "simplejwt"),
+        default="store",
+        help="store: what the store's login view signs (default); simplejwt: an "
+        "access token of djangorestframework-simplejwt",
+    ),
+)
 def token_command(args: argparse.Namespace) -> int:
     from api.auth import make_token, parse_duration
 
@@ -70,10 +90,14 @@ def token_command(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("up", "the main job: seed, run, print the dashboard, serve",
-         "Load the seeds into the database, build every model, print the dashboard as of the "
-         "fixtures' week, then serve the API with an admin token.", *SERVER,
-         option("--no-serve", action="store_true", help="stop after printing the dashboard"))  # fmt: skip
+@command(
+    "up",
+    "the main job: seed, run, print the dashboard, serve",
+    "Load the seeds into the database, build every model, print the dashboard as of the "
+    "fixtures' week, then serve the API with an admin token.",
+    *SERVER,
+    option("--no-serve", action="store_true", help="stop after printing the dashboard"),
+)
 def up_command(args: argparse.Namespace) -> int:
     """The fixtures are one week in May 2024, so everything is computed as of the
     fixtures' instant (project.yml vars.fixtures_as_of) and the curl line passes the same
@@ -99,6 +123,8 @@ def up_command(args: argparse.Namespace) -> int:
         print("== JWT_SECRET is not set: a random secret serves this local session only")
     token = make_token(admin=True, lifetime=8 * 3600, secret=secret)
     url = f"http://{args.host}:{args.port}/api/analytics/dashboard-stats/?mode=total&as_of={as_of}"
-    print(f"== admin token (8 h):\n{token}\n== try:\n"
-          f"curl -s -H 'Authorization: Bearer {token}' '{url}'")  # fmt: skip
+    print(
+        f"== admin token (8 h):\n{token}\n== try:\n"
+        f"curl -s -H 'Authorization: Bearer {token}' '{url}'"
+    )
     return serve(args.project_dir, args.database, args.host, args.port, 2, 4, secret=secret)

@@ -43,13 +43,21 @@ def parameters(contract: BoundContract) -> list[dict[str, Any]]:
     date = {"type": "string", "format": "date", "pattern": YEARS}
     return [
         _query("mode", {"type": "string", "enum": list(MODES), "default": "total"}),
-        _query("start", date, f"UTC date; the window is N = end - start days ({low}-{high}), "
-               "default 7"),
-        _query("end", date, "UTC date; today or later: as of the request time; earlier: as "
-               "of its last microsecond. Not with as_of"),
-        _query("as_of", {"type": "string", "format": "date-time", "pattern": YEARS},
-               "ISO-8601 instant (naive = UTC), years 1900-9899; default now"),
-    ]  # fmt: skip
+        _query(
+            "start", date, f"UTC date; the window is N = end - start days ({low}-{high}), default 7"
+        ),
+        _query(
+            "end",
+            date,
+            "UTC date; today or later: as of the request time; earlier: as "
+            "of its last microsecond. Not with as_of",
+        ),
+        _query(
+            "as_of",
+            {"type": "string", "format": "date-time", "pattern": YEARS},
+            "ISO-8601 instant (naive = UTC), years 1900-9899; default now",
+        ),
+    ]
 
 
 def responses() -> dict[str, Any]:

@@ -33,23 +33,37 @@ GUNICORN_SETTINGS = {
 }
 
 
-def serve(project_dir: str, database: str | None, host: str, port: int, workers: int,
-          threads: int, secret: str | None = None) -> int:  # fmt: skip
+def serve(
+    project_dir: str,
+    database: str | None,
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    secret: str | None = None,
+) -> int:
     """Run gunicorn in this process; refuses to start without a secret (``secret``, else
     $JWT_SECRET)."""
     from gunicorn.app.base import BaseApplication
 
     from api.app import create_app
 
-    overrides = {"project_dir": Path(project_dir).resolve(), "database": database,
-                 "jwt_secret": secret}  # fmt: skip
+    overrides = {
+        "project_dir": Path(project_dir).resolve(),
+        "database": database,
+        "jwt_secret": secret,
+    }
     config = Config.from_env(**overrides)  # raises ConfigError when JWT_SECRET is unset
     _configure_logging()
 
     class Application(BaseApplication):
         def load_config(self) -> None:
-            settings = {**GUNICORN_SETTINGS, "bind": f"{host}:{port}", "workers": workers,
-                        "threads": threads}  # fmt: skip
+            settings = {
+                **GUNICORN_SETTINGS,
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "threads": threads,
+            }
             for key, value in settings.items():
                 self.cfg.set(key, value)
 

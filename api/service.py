@@ -76,8 +76,10 @@ class DashboardService:
             }
         except RunnerError as exc:
             if self.last_error is None or exc.format() != self.last_error.format():
-                log.error("project changed but does not compile; serving the last good one: %s",
-                          exc.format().replace("\n", " | "))  # fmt: skip
+                log.error(
+                    "project changed but does not compile; serving the last good one: %s",
+                    exc.format().replace("\n", " | "),
+                )
             self.last_error = exc
             return
         with self._lock:

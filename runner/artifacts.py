@@ -59,7 +59,7 @@ class Manifest:
             sources={
                 f"{s.source}.{s.name}": {"identifier": s.identifier, "columns": list(s.columns)}
                 for s in project.sources.values()
-            },  # fmt: skip
+            },
             macros=macros,
             singular_tests={n: t.path for n, t in project.singular_tests.items()},
         )

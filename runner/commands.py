@@ -97,8 +97,15 @@ def run(
         ws.adapter.prepare_schema(conn)  # incremental models persist even in a temp run
         if not temp:
             ensure_source_indexes(ws, conn)
-        results = run_models(ws.adapter, conn, compiled, names, temp=temp, on_result=on_result,
-                             full_refresh=full_refresh)  # fmt: skip
+        results = run_models(
+            ws.adapter,
+            conn,
+            compiled,
+            names,
+            temp=temp,
+            on_result=on_result,
+            full_refresh=full_refresh,
+        )
     write_artifacts(compiled, results, "run")
     return results
 

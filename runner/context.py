@@ -33,8 +33,9 @@ class RenderState:
 class TemplateContext:
     """The functions a template calls; they read and record through ``state``."""
 
-    def __init__(self, project: Project, state: RenderState, vars: dict,
-                 params: dict[str, Any], bind: bool) -> None:  # fmt: skip
+    def __init__(
+        self, project: Project, state: RenderState, vars: dict, params: dict[str, Any], bind: bool
+    ) -> None:
         self.project, self.state, self.vars, self.params, self.bind = (
             project,
             state,
@@ -44,9 +45,16 @@ class TemplateContext:
         )
 
     def as_dict(self) -> dict[str, Any]:
-        return {"ref": self.ref, "source": self.source, "var": self.var, "config": self.config,
-                "env_var": self.env_var, "is_incremental": self.is_incremental,
-                "this": _This(self.state), "exceptions": _Exceptions(self.state)}  # fmt: skip
+        return {
+            "ref": self.ref,
+            "source": self.source,
+            "var": self.var,
+            "config": self.config,
+            "env_var": self.env_var,
+            "is_incremental": self.is_incremental,
+            "this": _This(self.state),
+            "exceptions": _Exceptions(self.state),
+        }
 
     def ref(self, name: str) -> str:
         if name not in self.project.models:
@@ -94,8 +102,9 @@ class TemplateContext:
             return os.environ[name]
         if default is not _MISSING:
             return default
-        raise TemplateError(f"env_var('{name}') is not set and has no default",
-                            model=self.state.model)  # fmt: skip
+        raise TemplateError(
+            f"env_var('{name}') is not set and has no default", model=self.state.model
+        )
 
     def is_incremental(self) -> bool:
         return self.state.incremental

@@ -54,16 +54,20 @@ def generic_sql(test: DataTest) -> str:
     if test.kind == "not_null":
         return f"SELECT * FROM {model} WHERE {col} IS NULL"
     if test.kind == "unique":
-        return (f"SELECT {col}, COUNT(*) AS occurrences FROM {model} WHERE {col} IS NOT NULL "
-                f"GROUP BY {col} HAVING COUNT(*) > 1")  # fmt: skip
+        return (
+            f"SELECT {col}, COUNT(*) AS occurrences FROM {model} WHERE {col} IS NOT NULL "
+            f"GROUP BY {col} HAVING COUNT(*) > 1"
+        )
     if test.kind == "accepted_values":
         values = test.args.get("values", []) if isinstance(test.args, dict) else test.args
         listed = ", ".join(_literal(v) for v in values)
         return f"SELECT * FROM {model} WHERE {col} IS NOT NULL AND {col} NOT IN ({listed})"
     if test.kind == "relationships":
         parent, field_ = quote(str(test.args["to"])), quote(str(test.args["field"]))
-        return (f"SELECT child.* FROM {model} AS child WHERE child.{col} IS NOT NULL AND NOT EXISTS "
-                f"(SELECT 1 FROM {parent} AS parent WHERE parent.{field_} = child.{col})")  # fmt: skip
+        return (
+            f"SELECT child.* FROM {model} AS child WHERE child.{col} IS NOT NULL AND NOT EXISTS "
+            f"(SELECT 1 FROM {parent} AS parent WHERE parent.{field_} = child.{col})"
+        )
     return f"SELECT * FROM {model} WHERE NOT ({test.args})"
 
 
@@ -109,11 +113,29 @@ def run_tests(adapter: Adapter, conn: Any, cases: list[DataTestCase]) -> list[Da
                 )
                 rows = [dict(zip(columns, r)) for r in data]
             status = "FAIL" if count else "PASS"
-            results.append(DataTestResult(case.name, status, count, time.perf_counter() - start, case.path,
-                                      case.line, rows))  # fmt: skip
+            results.append(
+                DataTestResult(
+                    case.name,
+                    status,
+                    count,
+                    time.perf_counter() - start,
+                    case.path,
+                    case.line,
+                    rows,
+                )
+            )
         except DatabaseError as exc:
-            results.append(DataTestResult(case.name, "ERROR", 0, time.perf_counter() - start, case.path,
-                                      case.line, message=exc.message))  # fmt: skip
+            results.append(
+                DataTestResult(
+                    case.name,
+                    "ERROR",
+                    0,
+                    time.perf_counter() - start,
+                    case.path,
+                    case.line,
+                    message=exc.message,
+                )
+            )
     return results
 
 
@@ -123,9 +145,14 @@ def write_junit(results: list[DataTestResult], path: str) -> None:
 
     failures = sum(r.status == "FAIL" for r in results)
     errors = sum(r.status == "ERROR" for r in results)
-    suite = ET.Element("testsuite", name="data-tests", tests=str(len(results)),
-                       failures=str(failures), errors=str(errors),
-                       time=f"{sum(r.seconds for r in results):.3f}")  # fmt: skip
+    suite = ET.Element(
+        "testsuite",
+        name="data-tests",
+        tests=str(len(results)),
+        failures=str(failures),
+        errors=str(errors),
+        time=f"{sum(r.seconds for r in results):.3f}",
+    )
     for r in results:
         case = ET.SubElement(
             suite, "testcase", classname=r.path, name=r.name, time=f"{r.seconds:.3f}"

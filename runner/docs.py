@@ -18,8 +18,10 @@ td,th{border:1px solid #ddd;padding:.3em .6em;text-align:left}a{color:#0550ae}""
 
 
 def _page(title: str, body: str) -> str:
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-            f"<style>{STYLE}</style></head><body>{body}</body></html>\n")  # fmt: skip
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+        f"<style>{STYLE}</style></head><body>{body}</body></html>\n"
+    )
 
 
 def _depths(compiled: CompiledProject) -> dict[str, int]:
@@ -49,9 +51,11 @@ def dag_svg(compiled: CompiledProject) -> str:
             )
     for name, (x, y) in pos.items():
         kind = compiled.models[name].materialized
-        parts.append(f"<a href='{name}.html'><rect x='{x}' y='{y}' width='180' height='24' rx='4' "
-                     f"fill='#eef4ff' stroke='#0550ae'/><text x='{x + 6}' y='{y + 16}'>"
-                     f"{html.escape(name)} ({kind})</text></a>")  # fmt: skip
+        parts.append(
+            f"<a href='{name}.html'><rect x='{x}' y='{y}' width='180' height='24' rx='4' "
+            f"fill='#eef4ff' stroke='#0550ae'/><text x='{x + 6}' y='{y + 16}'>"
+            f"{html.escape(name)} ({kind})</text></a>"
+        )
     parts.append("</svg>")
     return "".join(parts)
 

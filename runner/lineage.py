@@ -22,11 +22,17 @@ def column_lineage(compiled: CompiledProject, target: str) -> list[str]:
     schema = {s.identifier: {c: "text" for c in s.columns} for s in project.sources.values()}
     sources = {n: m.sql for n, m in compiled.models.items() if n != model}
     try:
-        root = lineage(column, compiled.models[model].sql, schema=schema, sources=sources,
-                       dialect=compiled.dialect)  # fmt: skip
+        root = lineage(
+            column,
+            compiled.models[model].sql,
+            schema=schema,
+            sources=sources,
+            dialect=compiled.dialect,
+        )
     except Exception as exc:  # noqa: BLE001 - sqlglot raises several kinds; all mean "cannot trace"
-        raise GraphError(f"cannot trace {target}: {exc}", model=model,
-                         path=compiled.models[model].path) from None  # fmt: skip
+        raise GraphError(
+            f"cannot trace {target}: {exc}", model=model, path=compiled.models[model].path
+        ) from None
     lines: list[str] = []
     _walk(root, 0, lines, f"{model}.{column}")
     return lines

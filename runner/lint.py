@@ -45,9 +45,9 @@ def lint(project: Project, dialect: str, selectors: list[str] | None = None) -> 
     try:
         compiled = compile_project(project, dialect, {}, bind=False)
     except GraphError as exc:
-        if "ref(" in exc.message:
-            return [Finding(exc.path or "", exc.line or 1, "unknown-ref", "error", exc.message)]
-        raise
+        if exc.missing is None:
+            raise  # a cycle: not a finding, the project cannot be read
+        return [Finding(exc.path or "", exc.line or 1, "unknown-ref", "error", exc.message)]
     selected = set(compiled.graph.select(selectors))
     schema = {s.identifier: {c: "text" for c in s.columns} for s in project.sources.values()}
     findings: list[Finding] = []
@@ -56,8 +56,9 @@ def lint(project: Project, dialect: str, selectors: list[str] | None = None) -> 
         expression = sqlglot.parse_one(model.sql, read=dialect)
         problem = None
         try:
-            qualified = qualify(expression.copy(), schema=schema, dialect=dialect,
-                                validate_qualify_columns=True)  # fmt: skip
+            qualified = qualify(
+                expression.copy(), schema=schema, dialect=dialect, validate_qualify_columns=True
+            )
             schema[name] = {c: "text" for c in qualified.named_selects}
         except (OptimizeError, RunnerError) as exc:
             problem = str(exc)
@@ -70,15 +71,29 @@ def lint(project: Project, dialect: str, selectors: list[str] | None = None) -> 
             and isinstance(expression, exp.Select)
             and expression.is_star
         ):
-            findings.append(Finding(model.path, 1, "select-star-in-mart", "warning",
-                                    "marts list their columns; SELECT * hides what the API returns"))  # fmt: skip
+            findings.append(
+                Finding(
+                    model.path,
+                    1,
+                    "select-star-in-mart",
+                    "warning",
+                    "marts list their columns; SELECT * hides what the API returns",
+                )
+            )
         props = project.properties.get(name)
         tested = (props and props.tests) or any(
             u.model == name for u in project.unit_tests.values()
         )
         if not tested:
-            findings.append(Finding(model.path, 1, "untested-model", "warning",
-                                    "no data test or unit test covers this model"))  # fmt: skip
+            findings.append(
+                Finding(
+                    model.path,
+                    1,
+                    "untested-model",
+                    "warning",
+                    "no data test or unit test covers this model",
+                )
+            )
     return findings
 
 
@@ -93,8 +108,18 @@ def _column_finding(model, problem: str, schema: dict) -> Finding:
         t for t in model.refs + tuple(s[1] for s in model.sources) if column in schema.get(t, {})
     )
     if len(producers) > 1:
-        return Finding(model.path, line, "ambiguous-column", "error",
-                       f"column '{column}' is produced by {', '.join(producers)}: qualify it")  # fmt: skip
+        return Finding(
+            model.path,
+            line,
+            "ambiguous-column",
+            "error",
+            f"column '{column}' is produced by {', '.join(producers)}: qualify it",
+        )
     inputs = ", ".join(model.refs + tuple(".".join(s) for s in model.sources)) or "its inputs"
-    return Finding(model.path, line, "unknown-column", "error",
-                   f"column '{column}' is not produced by {inputs}")  # fmt: skip
+    return Finding(
+        model.path,
+        line,
+        "unknown-column",
+        "error",
+        f"column '{column}' is not produced by {inputs}",
+    )

@@ -104,8 +104,11 @@ def _unit(node, rel: str, sources: dict) -> UnitTest:
     for item in spec.get("given") or []:
         match = INPUT.match(str(item.get("input", "")))
         if not match:
-            raise ConfigError(f"unit test {spec['name']}: input must be ref('m') or source('s', 't')",
-                               path=rel, line=line)  # fmt: skip
+            raise ConfigError(
+                f"unit test {spec['name']}: input must be ref('m') or source('s', 't')",
+                path=rel,
+                line=line,
+            )
         kind, first, second = match.groups()
         relation = first
         if kind == "source":
@@ -118,8 +121,16 @@ def _unit(node, rel: str, sources: dict) -> UnitTest:
             relation = sources[(first, second)].identifier
         given.append((relation, tuple(item.get("rows") or ())))
     expect = spec["expect"].get("rows", []) if isinstance(spec["expect"], dict) else spec["expect"]
-    return UnitTest(spec["name"], spec["model"], tuple(given), tuple(expect), dict(spec.get("vars") or {}),
-                    bool(spec.get("ordered", False)), rel, line)  # fmt: skip
+    return UnitTest(
+        spec["name"],
+        spec["model"],
+        tuple(given),
+        tuple(expect),
+        dict(spec.get("vars") or {}),
+        bool(spec.get("ordered", False)),
+        rel,
+        line,
+    )
 
 
 def _compose(path: Path, rel: str):
@@ -139,8 +150,11 @@ def load_properties(root: Path, dirs: list[str]) -> dict[str, ModelProperties]:
             rel = path.relative_to(root).as_posix()
             for props in _file(path, rel):
                 if props.name in found:
-                    raise ConfigError(f"model '{props.name}' is described twice (also in "
-                                       f"{found[props.name].path})", path=rel)  # fmt: skip
+                    raise ConfigError(
+                        f"model '{props.name}' is described twice (also in "
+                        f"{found[props.name].path})",
+                        path=rel,
+                    )
                 found[props.name] = props
     return found
 

@@ -178,8 +178,12 @@ class Renderer:
         state.refs, state.sources = refs + state.refs, sources + state.sources
         state.binds |= binds
         state.config = config
-        return {"incremental_sql": _trim(sql), "unique_key": key, "indexes": indexes,
-                "incremental_strategy": strategy}  # fmt: skip
+        return {
+            "incremental_sql": _trim(sql),
+            "unique_key": key,
+            "indexes": indexes,
+            "incremental_strategy": strategy,
+        }
 
     def _macro_proxies(self, registry: dict[str, Any]) -> dict[str, Any]:
         proxies: dict[str, Any] = {name: _proxy(name, registry) for name in self.macro_names}

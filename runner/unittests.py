@@ -140,6 +140,9 @@ def run_unit_tests(ws, selectors: list[str] | None) -> list[UnitResult]:
         try:
             results.append(_run_one(ws, renderer, test))
         except RunnerError as exc:
-            results.append(UnitResult(test.name, test.model, "ERROR", 0.0, test.path, test.line,
-                                      message=exc.format()))  # fmt: skip
+            results.append(
+                UnitResult(
+                    test.name, test.model, "ERROR", 0.0, test.path, test.line, message=exc.format()
+                )
+            )
     return results

@@ -77,8 +77,13 @@ class Adapter(ABC):
     #: opening a write transaction (SQLite takes the write lock at BEGIN with IMMEDIATE)
     BEGIN_WRITE = "BEGIN"
     #: portable type names (seeds' column_types, YAML data_type) -> this engine's
-    TYPE_NAMES = {"integer": "INTEGER", "real": "REAL", "text": "TEXT", "decimal": "TEXT",
-                  "timestamp": "TEXT"}  # fmt: skip
+    TYPE_NAMES = {
+        "integer": "INTEGER",
+        "real": "REAL",
+        "text": "TEXT",
+        "decimal": "TEXT",
+        "timestamp": "TEXT",
+    }
 
     def __init__(self, url: str) -> None:
         self.url = url

@@ -27,8 +27,13 @@ class PostgresAdapter(Adapter):
     DROP_SUFFIX = " CASCADE"
     TEMP_SCHEMA = "pg_temp"
 
-    def __init__(self, url: str, root: Path | None = None,
-                 settings: ConnectionSettings | None = None, schema: str | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        url: str,
+        root: Path | None = None,
+        settings: ConnectionSettings | None = None,
+        schema: str | None = None,
+    ) -> None:
         """From ``settings``: ``pool_size`` (a psycopg_pool pool when > 0) and
         ``pool_timeout``, ``connect_timeout``, ``statement_timeout_ms`` (the server's
         statement_timeout). ``read_only`` does not apply: least privilege is the role's
@@ -161,8 +166,13 @@ class PostgresAdapter(Adapter):
     def in_transaction(self, conn: Any) -> bool:
         return conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
 
-    TYPE_NAMES = {"integer": "BIGINT", "real": "DOUBLE PRECISION", "text": "TEXT",
-                  "decimal": "NUMERIC", "timestamp": "TIMESTAMPTZ"}  # fmt: skip
+    TYPE_NAMES = {
+        "integer": "BIGINT",
+        "real": "DOUBLE PRECISION",
+        "text": "TEXT",
+        "decimal": "NUMERIC",
+        "timestamp": "TIMESTAMPTZ",
+    }
 
     def relation_kind(self, conn: Any, name: str, source: bool = False) -> str | None:
         rows = self.query(

@@ -212,8 +212,12 @@ def _register_functions(conn: sqlite3.Connection) -> None:
     """SQLite's own decimal extension (ext/misc/decimal.c: exact decimal arithmetic on
     text), which the sqlite3 shell has built in but Python's sqlite3 module does not. The
     same names and arguments, so a view that uses them reads the same in both."""
-    for name, arity, fn in (("decimal", 1, _decimal), ("decimal_add", 2, _decimal_add),
-                            ("decimal_sub", 2, _decimal_sub), ("decimal_mul", 2, _decimal_mul)):  # fmt: skip
+    for name, arity, fn in (
+        ("decimal", 1, _decimal),
+        ("decimal_add", 2, _decimal_add),
+        ("decimal_sub", 2, _decimal_sub),
+        ("decimal_mul", 2, _decimal_mul),
+    ):
         conn.create_function(name, arity, fn, deterministic=True)
     conn.create_aggregate("decimal_sum", 1, _DecimalSum)
 

@@ -8,21 +8,32 @@ import time
 from runner.cli.registry import EXIT_FAILED, SELECT, VARS, command, option, parse_vars, workspace
 
 
-@command("seed", "load seeds/*.csv into tables (replacing them)",
-         "Load seeds/*.csv into tables, replacing them; report rows per seed.",
-         option("names", nargs="*", help="seed names (default: all)"))  # fmt: skip
+@command(
+    "seed",
+    "load seeds/*.csv into tables (replacing them)",
+    "Load seeds/*.csv into tables, replacing them; report rows per seed.",
+    option("names", nargs="*", help="seed names (default: all)"),
+)
 def seed_command(args: argparse.Namespace) -> int:
     from runner.commands import seed
 
     ws = workspace(args)
-    results = seed(ws, args.names, lambda r: print(
-        f"seed {r.name}: {r.rows} rows into {r.table} ({r.seconds:.2f}s)"))  # fmt: skip
+    results = seed(
+        ws,
+        args.names,
+        lambda r: print(f"seed {r.name}: {r.rows} rows into {r.table} ({r.seconds:.2f}s)"),
+    )
     print(f"Loaded {len(results)} seeds into {ws.adapter.describe()}")
     return 0
 
 
-@command("compile", "render models to target/compiled/",
-         "Render the selected models and write target/compiled/<path>.sql.", SELECT, VARS)  # fmt: skip
+@command(
+    "compile",
+    "render models to target/compiled/",
+    "Render the selected models and write target/compiled/<path>.sql.",
+    SELECT,
+    VARS,
+)
 def compile_command(args: argparse.Namespace) -> int:
     from runner.artifacts import write_artifacts, write_compiled
 
@@ -34,41 +45,54 @@ def compile_command(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("run", "build models in dependency order",
-         "Build the selected models in dependency order. With --vars the run uses temporary "
-         "tables in one connection, invisible to any other run. Incremental models add the "
-         "events that arrived since their last run (--full-refresh: rebuild).",
-         SELECT, VARS, option("--full-refresh", action="store_true",
-                              help="rebuild incremental models from scratch"))  # fmt: skip
+@command(
+    "run",
+    "build models in dependency order",
+    "Build the selected models in dependency order. With --vars the run uses temporary "
+    "tables in one connection, invisible to any other run. Incremental models add the "
+    "events that arrived since their last run (--full-refresh: rebuild).",
+    SELECT,
+    VARS,
+    option("--full-refresh", action="store_true", help="rebuild incremental models from scratch"),
+)
 def run_command(args: argparse.Namespace) -> int:
     from runner.commands import run
 
     ws = workspace(args)
     start = time.perf_counter()
-    results = run(ws, args.select, parse_vars(args.vars), print_result,
-                  full_refresh=args.full_refresh)  # fmt: skip
+    results = run(
+        ws, args.select, parse_vars(args.vars), print_result, full_refresh=args.full_refresh
+    )
     counts = {s: sum(r.status == s for r in results) for s in ("OK", "ERROR", "SKIPPED")}
-    print(f"Done in {time.perf_counter() - start:.2f}s: {counts['OK']} OK, "
-          f"{counts['ERROR']} ERROR, {counts['SKIPPED']} SKIPPED ({ws.dialect})")  # fmt: skip
+    print(
+        f"Done in {time.perf_counter() - start:.2f}s: {counts['OK']} OK, "
+        f"{counts['ERROR']} ERROR, {counts['SKIPPED']} SKIPPED ({ws.dialect})"
+    )
     return EXIT_FAILED if counts["ERROR"] or counts["SKIPPED"] else 0
 
 
 def print_result(index: int, total: int, result) -> None:
     """``[i/n] name materialization rows seconds STATUS``, then the error if any."""
     rows = "-" if result.rows is None else str(result.rows)
-    print(f"[{index}/{total}] {result.name} {result.materialized} {rows} "
-          f"{result.seconds:.2f}s {result.status}")  # fmt: skip
+    print(
+        f"[{index}/{total}] {result.name} {result.materialized} {rows} "
+        f"{result.seconds:.2f}s {result.status}"
+    )
     if result.error is not None:
         for line in result.error.format().splitlines():
             print(f"    {line}")
 
 
-@command("test", "run the data tests of the selected models",
-         "Run the data tests (YAML beside the models, SQL in data-tests/) against the built "
-         "relations; PASS/FAIL each with the failing-row count and up to 5 failing rows. "
-         "Exits 1 when any test fails.",
-         SELECT, VARS, option("--junit-xml", metavar="PATH",
-                              help="also write the results as JUnit XML"))  # fmt: skip
+@command(
+    "test",
+    "run the data tests of the selected models",
+    "Run the data tests (YAML beside the models, SQL in data-tests/) against the built "
+    "relations; PASS/FAIL each with the failing-row count and up to 5 failing rows. "
+    "Exits 1 when any test fails.",
+    SELECT,
+    VARS,
+    option("--junit-xml", metavar="PATH", help="also write the results as JUnit XML"),
+)
 def test_command(args: argparse.Namespace) -> int:
     from runner.commands import data_tests
     from runner.datatests import write_junit
@@ -88,10 +112,14 @@ def test_command(args: argparse.Namespace) -> int:
     return EXIT_FAILED if counts["FAIL"] or counts["ERROR"] else 0
 
 
-@command("unit", "run model unit tests (given rows in, expected rows out)",
-         "Run the unit_tests: of the YAML beside the models. Each model runs on its given "
-         "input rows (as TEMP tables), no parent is built. In-memory SQLite unless --database "
-         "says otherwise. Prints a row diff on failure; exits 1 on any failure.", SELECT)  # fmt: skip
+@command(
+    "unit",
+    "run model unit tests (given rows in, expected rows out)",
+    "Run the unit_tests: of the YAML beside the models. Each model runs on its given "
+    "input rows (as TEMP tables), no parent is built. In-memory SQLite unless --database "
+    "says otherwise. Prints a row diff on failure; exits 1 on any failure.",
+    SELECT,
+)
 def unit_command(args: argparse.Namespace) -> int:
     from runner.unittests import run_unit_tests
 
@@ -108,15 +136,25 @@ def unit_command(args: argparse.Namespace) -> int:
     return EXIT_FAILED if bad else 0
 
 
-@command("build", "seeds, models and their tests in DAG order",
-         "Load the seeds, then build each selected model and run its data tests right after "
-         "it; a model that fails or whose tests fail stops its descendants (reported as "
-         "SKIPPED). Exits 1 when anything failed.", SELECT, VARS)  # fmt: skip
+@command(
+    "build",
+    "seeds, models and their tests in DAG order",
+    "Load the seeds, then build each selected model and run its data tests right after "
+    "it; a model that fails or whose tests fail stops its descendants (reported as "
+    "SKIPPED). Exits 1 when anything failed.",
+    SELECT,
+    VARS,
+)
 def build_command(args: argparse.Namespace) -> int:
     from runner.commands import build
 
-    results = build(workspace(args), args.select, parse_vars(args.vars),
-                    lambda r: print(f"seed {r.name}: {r.rows} rows"), _show_built)  # fmt: skip
+    results = build(
+        workspace(args),
+        args.select,
+        parse_vars(args.vars),
+        lambda r: print(f"seed {r.name}: {r.rows} rows"),
+        _show_built,
+    )
     bad = [r for r in results if r.status not in ("OK", "PASS")]
     print(f"Done: {len(results) - len(bad)} OK/PASS, {len(bad)} ERROR/FAIL/SKIPPED")
     return EXIT_FAILED if bad else 0
@@ -135,10 +173,13 @@ def _show_built(result) -> None:
         print(f"      {row}")
 
 
-@command("lineage", "upstream columns of MODEL.COLUMN down to the sources",
-         "Print the columns MODEL.COLUMN is computed from, through every upstream model (and "
-         "its CTEs) down to the source columns, with sqlglot's lineage.",
-         option("target", metavar="MODEL.COLUMN"))  # fmt: skip
+@command(
+    "lineage",
+    "upstream columns of MODEL.COLUMN down to the sources",
+    "Print the columns MODEL.COLUMN is computed from, through every upstream model (and "
+    "its CTEs) down to the source columns, with sqlglot's lineage.",
+    option("target", metavar="MODEL.COLUMN"),
+)
 def lineage_command(args: argparse.Namespace) -> int:
     from runner.lineage import column_lineage
 
@@ -147,9 +188,12 @@ def lineage_command(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("docs", "write a static documentation site to target/docs/",
-         "Write target/docs/: the DAG as a picture, and a page per model with its "
-         "description, columns, tests, rendered SQL and upstream/downstream links.")  # fmt: skip
+@command(
+    "docs",
+    "write a static documentation site to target/docs/",
+    "Write target/docs/: the DAG as a picture, and a page per model with its "
+    "description, columns, tests, rendered SQL and upstream/downstream links.",
+)
 def docs_command(args: argparse.Namespace) -> int:
     from runner.docs import write_docs
 
@@ -159,11 +203,15 @@ def docs_command(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("lint", "static checks of the models (no database needed)",
-         "Check the models with sqlglot: unknown refs, columns an upstream model or source does "
-         "not produce, ambiguous columns (errors); SELECT * in marts, models no test covers "
-         "(warnings). One line per finding: path:line: level rule: message. Exits 1 on any "
-         "error.", SELECT)  # fmt: skip
+@command(
+    "lint",
+    "static checks of the models (no database needed)",
+    "Check the models with sqlglot: unknown refs, columns an upstream model or source does "
+    "not produce, ambiguous columns (errors); SELECT * in marts, models no test covers "
+    "(warnings). One line per finding: path:line: level rule: message. Exits 1 on any "
+    "error.",
+    SELECT,
+)
 def lint_command(args: argparse.Namespace) -> int:
     from runner.lint import lint
 
@@ -176,8 +224,12 @@ def lint_command(args: argparse.Namespace) -> int:
     return EXIT_FAILED if errors else 0
 
 
-@command("ls", "list models in execution order",
-         "List models in execution order: name, materialization, tags, parents.", SELECT)  # fmt: skip
+@command(
+    "ls",
+    "list models in execution order",
+    "List models in execution order: name, materialization, tags, parents.",
+    SELECT,
+)
 def ls_command(args: argparse.Namespace) -> int:
     compiled = workspace(args).compile(bind=False)
     rows = [("name", "materialized", "tags", "parents")]

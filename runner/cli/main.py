@@ -33,8 +33,10 @@ def load_plugins() -> None:
         try:
             entry.load()
         except Exception as exc:  # noqa: BLE001 - one bad plugin must not break the CLI
-            print(f"warning: plugin {entry.name} ({entry.value}) failed to load: {exc}",
-                  file=sys.stderr)  # fmt: skip
+            print(
+                f"warning: plugin {entry.name} ({entry.value}) failed to load: {exc}",
+                file=sys.stderr,
+            )
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -40,11 +40,19 @@ COMMANDS: dict[str, Command] = {}
 
 PROJECT = (
     option("--project-dir", default=".", help="folder holding project.yml (default: .)"),
-    option("--database", help="database URL: sqlite:///path.db or postgresql://user@host:port/db "
-           "(default: $DATABASE_URL, then project.yml, then the embedded SQLite file)"),
-)  # fmt: skip
-SELECT = option("--select", "-s", nargs="+", metavar="SELECTOR",
-                help="models: NAME, +NAME (with ancestors), NAME+ (with descendants), tag:TAG")  # fmt: skip
+    option(
+        "--database",
+        help="database URL: sqlite:///path.db or postgresql://user@host:port/db "
+        "(default: $DATABASE_URL, then project.yml, then the embedded SQLite file)",
+    ),
+)
+SELECT = option(
+    "--select",
+    "-s",
+    nargs="+",
+    metavar="SELECTOR",
+    help="models: NAME, +NAME (with ancestors), NAME+ (with descendants), tag:TAG",
+)
 VARS = option("--vars", help='JSON object of vars and params, e.g. \'{"mode": "unique"}\'')
 
 
@@ -74,8 +82,11 @@ def parse_vars(text: str | None) -> dict[str, Any]:
     try:
         value = json.loads(text)
     except ValueError as exc:
-        raise ParamError(f"--vars is not valid JSON: {exc}", param="--vars",
-                         hint='e.g. --vars \'{"mode": "unique"}\'') from None  # fmt: skip
+        raise ParamError(
+            f"--vars is not valid JSON: {exc}",
+            param="--vars",
+            hint='e.g. --vars \'{"mode": "unique"}\'',
+        ) from None
     if not isinstance(value, dict):
         raise ParamError("--vars must be a JSON object", param="--vars")
     return value
