@@ -97,80 +97,85 @@ def make_tokens() -> dict[str, str]:
     }
 
 
+class Tally:
+    """What the clients saw, shared between their threads."""
+
+    def __init__(self) -> None:
+        self.latencies: list[float] = []
+        self.statuses: Counter = Counter()
+        self.mismatches: list[str] = []
+        self.lock = threading.Lock()
+
+    def record(self, status, seconds: float | None, problem: str | None) -> None:
+        with self.lock:
+            self.statuses[status] += 1
+            if seconds is not None:
+                self.latencies.append(seconds)
+            if problem:
+                self.mismatches.append(problem)
+
+    def summary(self, wall: float) -> dict:
+        lat = sorted(self.latencies)
+
+        def pct(p: float) -> float:
+            return round(lat[min(len(lat) - 1, int(p * len(lat)))] * 1000, 1) if lat else 0.0
+
+        latency = {f"p{int(q * 100)}": pct(q) for q in (0.50, 0.90, 0.99)}
+        latency |= {"max": pct(1.0), "mean": round(statistics.fmean(lat) * 1000, 1) if lat else 0.0}
+        return {
+            "requests": len(lat),
+            "seconds": round(wall, 2),
+            "throughput_rps": round(len(lat) / wall, 1),
+            "latency_ms": latency,
+            "statuses": {str(k): v for k, v in sorted(self.statuses.items(), key=str)},
+            "mismatches": self.mismatches[:20],
+            "mismatch_count": len(self.mismatches),
+        }
+
+
+EXPECTED_STATUS = {"admin": 200, "user": 403, "bad": 401}
+
+
+def _client(port: int, stop_at: float, rnd: random.Random, tokens: dict, golden: dict,
+            tally: Tally) -> None:  # fmt: skip
+    """One keep-alive client: random token and mode until the clock stops it."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    while time.monotonic() < stop_at:
+        who, mode = rnd.choice(["admin", "admin", "user", "bad"]), rnd.choice(["total", "unique"])
+        started = time.perf_counter()
+        try:
+            conn.request("GET", f"{PATH}?mode={mode}&as_of={AS_OF}",
+                         headers={"Authorization": f"Bearer {tokens[who]}"})  # fmt: skip
+            resp = conn.getresponse()
+            body = resp.read()
+        except (OSError, http.client.HTTPException) as exc:
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            tally.record("connection-error", None, f"{who}/{mode}: {exc!r}")
+            continue
+        problem = None
+        if resp.status != EXPECTED_STATUS[who]:
+            problem = f"{who}/{mode}: status {resp.status}"
+        elif who == "admin" and json.loads(body) != golden[mode]:
+            problem = f"{who}/{mode}: body differs from its mode's dashboard"
+        tally.record(resp.status, time.perf_counter() - started, problem)
+    conn.close()
+
+
 def run_load(port: int, seconds: float, clients: int, seed: int = 1) -> dict:
-    tokens, golden = make_tokens(), expectations()
-    latencies: list[float] = []
-    statuses: Counter = Counter()
-    mismatches: list[str] = []
-    lock = threading.Lock()
+    tokens, golden, tally = make_tokens(), expectations(), Tally()
     stop_at = time.monotonic() + seconds
-
-    def client(n: int) -> None:
-        rnd = random.Random(seed * 1000 + n)
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        while time.monotonic() < stop_at:
-            who, mode = (
-                rnd.choice(["admin", "admin", "user", "bad"]),
-                rnd.choice(["total", "unique"]),
-            )
-            started = time.perf_counter()
-            try:
-                conn.request("GET", f"{PATH}?mode={mode}&as_of={AS_OF}",
-                             headers={"Authorization": f"Bearer {tokens[who]}"})  # fmt: skip
-                resp = conn.getresponse()
-                body = resp.read()
-            except (OSError, http.client.HTTPException) as exc:
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                with lock:
-                    statuses["connection-error"] += 1
-                    mismatches.append(f"{who}/{mode}: {exc!r}")
-                continue
-            elapsed = time.perf_counter() - started
-            expected = {"admin": 200, "user": 403, "bad": 401}[who]
-            problem = None
-            if resp.status != expected:
-                problem = f"{who}/{mode}: status {resp.status}"
-            elif who == "admin" and json.loads(body) != golden[mode]:
-                problem = f"{who}/{mode}: body differs from its mode's dashboard"
-            with lock:
-                latencies.append(elapsed)
-                statuses[resp.status] += 1
-                if problem:
-                    mismatches.append(problem)
-        conn.close()
-
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    threads = [
+        threading.Thread(target=_client, args=(port, stop_at, random.Random(seed * 1000 + n),
+                                               tokens, golden, tally))
+        for n in range(clients)
+    ]  # fmt: skip
     started = time.monotonic()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    wall = time.monotonic() - started
-    latencies.sort()
-
-    def pct(p: float) -> float:
-        return (
-            round(latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000, 1)
-            if latencies
-            else 0.0
-        )
-
-    return {
-        "requests": len(latencies),
-        "seconds": round(wall, 2),
-        "throughput_rps": round(len(latencies) / wall, 1),
-        "latency_ms": {
-            "p50": pct(0.50),
-            "p90": pct(0.90),
-            "p99": pct(0.99),
-            "max": pct(1.0),
-            "mean": round(statistics.fmean(latencies) * 1000, 1) if latencies else 0.0,
-        },  # fmt: skip
-        "statuses": {str(k): v for k, v in sorted(statuses.items(), key=str)},
-        "mismatches": mismatches[:20],
-        "mismatch_count": len(mismatches),
-    }
+    return tally.summary(time.monotonic() - started)
 
 
 def benchmark(database: str, seconds: float, clients: int, workers: int, threads: int) -> dict:
