@@ -11,6 +11,7 @@ from api.auth import Authenticator
 from api.config import Config
 from api.errors import ErrorMapper, unexpected
 from api.openapi import OpenAPIResource
+from api.refresher import Refresher
 from api.resources import DashboardResource, HealthResource, ReadyResource
 from api.service import DashboardService
 from runner.adapters import ConnectionSettings
@@ -47,9 +48,13 @@ class AccessLog:
 
 
 def create_app(config: Config, service: DashboardService | None = None) -> falcon.App:
+    """The app; without a ``service`` (a server), it opens the configured database and
+    starts the refresher thread that keeps the incremental state current."""
     if service is None:
         workspace = Workspace.open(config.project_dir, config.database, connection_settings(config))
         service = DashboardService(workspace, watch=True)
+        if config.refresh_interval > 0:
+            Refresher(service, config.refresh_interval, config.reconcile_interval).start()
     app = falcon.App(
         middleware=[
             AccessLog(),

@@ -5,7 +5,8 @@
 ``JWT_REQUIRED_CLAIMS`` (comma-separated, e.g. ``jti,token_type``; ``exp`` always),
 ``CORS_ORIGINS`` (comma-separated allow-list), ``DATABASE_URL``, ``PROJECT_DIR``,
 ``DB_POOL_SIZE``, ``DB_POOL_TIMEOUT`` seconds, ``DB_STATEMENT_TIMEOUT_MS``,
-``RETRY_AFTER`` seconds.
+``RETRY_AFTER`` seconds, ``REFRESH_INTERVAL`` and ``RECONCILE_INTERVAL`` seconds (the
+refresher: api/refresher.py).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ class Config:
     statement_timeout_ms: int = 20000
     retry_after: int = 5
     max_query_string: int = 2048
+    refresh_interval: float = 1.0  # seconds between the refresher's passes; 0: no refresher
+    reconcile_interval: float = 60.0  # seconds between reconciliations with the source
 
     def __post_init__(self) -> None:
         if not self.jwt_secret:
@@ -63,6 +66,8 @@ class Config:
             "pool_timeout": float(env.get("DB_POOL_TIMEOUT", "2")),
             "statement_timeout_ms": int(env.get("DB_STATEMENT_TIMEOUT_MS", "20000")),
             "retry_after": int(env.get("RETRY_AFTER", "5")),
+            "refresh_interval": float(env.get("REFRESH_INTERVAL", "1")),
+            "reconcile_interval": float(env.get("RECONCILE_INTERVAL", "60")),
         }
         if env.get("PROJECT_DIR"):
             values["project_dir"] = Path(env["PROJECT_DIR"])

@@ -52,13 +52,17 @@ class DashboardService:
         self._fingerprint = _fingerprint(workspace.project.root) if watch else None
         self._checked = time.monotonic()
 
-    def compiled(self, mode: str) -> CompiledProject:
+    def compiled(self, mode: str, reconcile: bool = False) -> CompiledProject:
+        """The project compiled for ``mode`` (once); ``reconcile``: the variant whose
+        incremental batch also compares every stored event with its source row."""
         if self.watch:
             self._reload_if_changed()
+        key = f"{mode}+reconcile" if reconcile else mode
         with self._lock:
-            if mode not in self._compiled:
-                self._compiled[mode] = self.workspace.compile({"mode": mode}, bind=True)
-            return self._compiled[mode]
+            if key not in self._compiled:
+                given = {"mode": mode, "reconcile": True} if reconcile else {"mode": mode}
+                self._compiled[key] = self.workspace.compile(given, bind=True)
+            return self._compiled[key]
 
     def _reload_if_changed(self) -> None:
         now = time.monotonic()
@@ -95,6 +99,15 @@ class DashboardService:
         adapter = self.workspace.adapter
         with adapter.connection() as conn:
             adapter.query(conn, "SELECT 1")
+
+    def refresh(self, reconcile: bool = False) -> int:
+        """Bring the incremental state up to date (every event committed so far); with
+        ``reconcile``, also apply rows changed or deleted at the source. Returns the
+        rows written. Requests call it too, so the refresher only saves them work."""
+        compiled, adapter = self.compiled("total", reconcile), self.workspace.adapter
+        with adapter.connection() as conn:
+            results = refresh(adapter, conn, compiled, self.contract.marts)
+        return sum(r.rows or 0 for r in results)
 
     def compute(
         self, mode: str = "total", as_of: str | None = None, days: int = DEFAULT_DAYS

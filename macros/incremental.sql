@@ -1,12 +1,24 @@
-{#- For incremental rollups: the rows of `relation` (a ref to the parent) in every
-    `key` partition (hour, day) that holds a row written after this model's last batch.
-    The model then re-aggregates those partitions whole (unique_key = key). The IN list
-    lets both engines probe the parent's (batch, key) and key indexes. -#}
-{% macro rows_of_touched_partitions(relation, key) -%}
-SELECT *
-FROM {{ relation }}
-WHERE {{ key }} IN (
-    SELECT {{ key }} FROM {{ relation }}
-    WHERE batch > (SELECT COALESCE(MAX(batch), 0) FROM {{ this }})
-)
+{#- Incremental rollups replace whole partitions: (UTC hour or day, event type, product).
+    A partition key is text, so one indexed column finds it on both engines:
+    'YYYY-MM-DD HH|event_type|slug' for an hour, 'YYYY-MM-DD|event_type|slug' for a day. -#}
+
+{% macro hour_partition(ts, event_type='event_type', slug='product_slug') -%}
+({{ utc_hour_text(ts) }} || '|' || {{ event_type }} || '|' || COALESCE({{ slug }}, ''))
+{%- endmacro %}
+
+{#- the day partition that holds an hour partition -#}
+{% macro day_partition(hour_part) -%}
+(substr({{ hour_part }}, 1, 10) || substr({{ hour_part }}, 14))
+{%- endmacro %}
+
+{#- The partitions of `relation` written after this model's last batch, old and new:
+    `column` holds a row's partition now, `was_column` (if any) the one it left. -#}
+{% macro touched_partitions(relation, column, was_column=none) -%}
+SELECT {{ column }} AS part FROM {{ relation }}
+WHERE batch > (SELECT COALESCE(MAX(batch), 0) FROM {{ this }}) AND {{ column }} IS NOT NULL
+{%- if was_column %}
+UNION
+SELECT {{ was_column }} FROM {{ relation }}
+WHERE batch > (SELECT COALESCE(MAX(batch), 0) FROM {{ this }}) AND {{ was_column }} IS NOT NULL
+{%- endif %}
 {%- endmacro %}

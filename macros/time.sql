@@ -53,6 +53,10 @@
 ({{ as_of() }} - CAST({{ days }} AS INTEGER) * INTERVAL '1 day')
 {%- endmacro %}
 
+{#- the UTC hour of an instant, as 'YYYY-MM-DD HH' -#}
+{% macro sqlite__utc_hour_text(ts) %}substr({{ ts }}, 1, 13){% endmacro %}
+{% macro postgres__utc_hour_text(ts) %}to_char({{ ts }} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24'){% endmacro %}
+
 {#- the UTC calendar date of an instant, as 'YYYY-MM-DD' -#}
 {% macro sqlite__utc_day(ts) %}substr({{ ts }}, 1, 10){% endmacro %}
 {% macro postgres__utc_day(ts) %}to_char({{ ts }} AT TIME ZONE 'UTC', 'YYYY-MM-DD'){% endmacro %}

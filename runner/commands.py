@@ -31,6 +31,7 @@ def seed(
     renderer = Renderer(ws.project, ws.dialect)
     results = []
     with ws.adapter.connection() as conn:
+        ws.adapter.prepare_sources(conn)
         for name in sorted(names or seeds):
             config = seeds[name]
             ddl = None
@@ -96,6 +97,7 @@ def run(
     with ws.adapter.connection() as conn:
         ws.adapter.prepare_schema(conn)  # incremental models persist even in a temp run
         if not temp:
+            ws.adapter.prepare_sources(conn)
             ensure_source_indexes(ws, conn)
         results = run_models(
             ws.adapter,

@@ -81,12 +81,14 @@ def build_model(
     model: CompiledModel,
     kind: str,
     full_refresh: bool = False,
+    locked: bool = False,
 ) -> NodeResult:
     """Build one model with the named materialization; a database error becomes an
-    ERROR result located at the model's template line."""
+    ERROR result located at the model's template line. ``locked``: the caller holds the
+    write transaction (runner/refresh.py)."""
     start = time.perf_counter()
     strategy = TEMP if kind == "temp" else STRATEGIES[kind]
-    target = Target(adapter, conn, compiled.bind_values(model.binds), full_refresh)
+    target = Target(adapter, conn, compiled.bind_values(model.binds), full_refresh, locked)
     try:
         rows = strategy.build(target, model)
     except DatabaseError as exc:

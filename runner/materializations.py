@@ -10,6 +10,7 @@ inlined into its dependants as a CTE), ``incremental`` (dbt's, with its
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -26,6 +27,14 @@ class Target:
     conn: Any
     params: dict[str, Any]
     full_refresh: bool = False
+    #: the caller already holds a write transaction with the model's lock (a refresh
+    #: applies a chain of incremental models atomically): no BEGIN, no lock, no ANALYZE
+    locked: bool = False
+
+    def writing(self, model: str) -> AbstractContextManager[None]:
+        if self.locked:
+            return nullcontext()
+        return self.adapter.transaction(self.conn, write_lock=model)
 
 
 class Materialization(ABC):
@@ -103,14 +112,15 @@ class Incremental(Materialization):
         if not exists:
             built = self._build_whole(target, model)
             if built is not None:
-                adapter.analyze(conn, model.name)
+                if not target.locked:
+                    adapter.analyze(conn, model.name)
                 return built
         return self._apply_batch(target, model, strategy)
 
     def _build_whole(self, target: Target, model: CompiledModel) -> int | None:
         """The whole table and its indexes; None when a concurrent run built it first."""
         adapter, conn = target.adapter, target.conn
-        with adapter.transaction(conn, write_lock=model.name):
+        with target.writing(model.name):
             if not target.full_refresh and adapter.relation_kind(conn, model.name) == "table":
                 return None
             adapter.drop_relation(conn, model.name)
@@ -125,7 +135,7 @@ class Incremental(Materialization):
         read."""
         adapter, conn = target.adapter, target.conn
         table, batch = adapter.qualify(model.name), f"{model.name}__batch"
-        with adapter.transaction(conn, write_lock=model.name):
+        with target.writing(model.name):
             written = adapter.create_temp_table_as(
                 conn, batch, model.incremental_sql, target.params
             )

@@ -1,8 +1,9 @@
 """Reading output models for one set of params, without writing anything.
 
-The intermediate models become temporary tables private to the connection, inside a
-scratch transaction that is rolled back at the end, so concurrent callers with other
-params never meet and nothing is left behind. Incremental ancestors are read as they
+The intermediate models become temporary tables private to the connection, inside the
+adapter's scratch (a transaction that rolls back, or on SQLite statements that each read
+their own snapshot and temporary tables dropped at the end), so concurrent callers with
+other params never meet and nothing is left behind. Incremental ancestors are read as they
 are: bring them up to date first with ``runner.refresh.refresh``.
 """
 
@@ -33,7 +34,7 @@ def query_models(
     nodes = [m for m in executable(compiled, needed) if m.materialized != "incremental"]
     parents = {p for m in nodes for p in m.refs}
     results: dict[str, list[dict[str, Any]]] = {}
-    with adapter.transaction(conn, rollback=True):
+    with adapter.scratch(conn):
         for model in nodes:
             bound = {name: values[name] for name in model.binds}
             try:

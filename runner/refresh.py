@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from runner.adapters.base import Adapter
-from runner.compile import CompiledProject
+from runner.compile import CompiledModel, CompiledProject
 from runner.execute import NodeResult, build_model, executable
 
 
@@ -25,12 +25,30 @@ def incremental_ancestors(compiled: CompiledProject, outputs: Iterable[str]) -> 
 def refresh(
     adapter: Adapter, conn: Any, compiled: CompiledProject, outputs: Iterable[str]
 ) -> list[NodeResult]:
-    """Apply what arrived to every incremental model ``outputs`` depend on, in order;
-    each batch is its own short write transaction. A failure raises (located)."""
+    """Apply what arrived to every incremental model ``outputs`` depend on, as one chain:
+    one write transaction holding every model's lock (in DAG order), so a reader sees
+    the chain before or after a batch, never half way, and a model downstream always
+    applies the batch its parent just wrote. When nothing arrived anywhere (a read-only
+    probe per model), no lock is taken. A failure rolls the chain back and raises,
+    located at the model's template line."""
+    models = [compiled.models[n] for n in incremental_ancestors(compiled, outputs)]
+    if not models or not any(_pending(adapter, conn, compiled, m) for m in models):
+        return []
+    missing = [m.name for m in models if adapter.relation_kind(conn, m.name) != "table"]
     results = []
-    for name in incremental_ancestors(compiled, outputs):
-        result = build_model(adapter, conn, compiled, compiled.models[name], "incremental")
-        if result.error is not None:
-            raise result.error
-        results.append(result)
+    with adapter.transaction(conn, write_lock=[m.name for m in models]):
+        for model in models:
+            result = build_model(adapter, conn, compiled, model, "incremental", locked=True)
+            if result.error is not None:
+                raise result.error
+            results.append(result)
+    for name in missing:  # built whole: planner statistics, outside the transaction
+        adapter.analyze(conn, name)
     return results
+
+
+def _pending(adapter: Adapter, conn: Any, compiled: CompiledProject, model: CompiledModel) -> bool:
+    """Whether the model is missing or its batch holds rows (read only: no lock)."""
+    if adapter.relation_kind(conn, model.name) != "table":
+        return True
+    return adapter.has_rows(conn, model.incremental_sql, compiled.bind_values(model.binds))

@@ -13,5 +13,9 @@ SELECT
     {{ event_price('price') }} AS unit_price,
     {{ event_quantity('metadata') }} AS quantity,
     COALESCE(NULLIF(source, ''), 'direct') AS source,
-    {{ utc_timestamp('created_at') }} AS ts
+    {{ utc_timestamp('created_at') }} AS ts,
+    {#- as received, for the reconciliation that notices rows changed at the source -#}
+    price AS raw_price,
+    metadata AS raw_metadata,
+    created_at AS raw_created_at
 FROM {{ source('store', 'events') }}

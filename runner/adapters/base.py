@@ -133,12 +133,21 @@ class Adapter(ABC):
             return columns, list(cur.fetchall())
 
     def transaction(
-        self, conn: Any, write_lock: str | None = None, rollback: bool = False
+        self, conn: Any, write_lock: str | Sequence[str] | None = None, rollback: bool = False
     ) -> AbstractContextManager[None]:
         """BEGIN ... COMMIT (ROLLBACK on error, or always with ``rollback``: a scratch
-        transaction whose temporary tables vanish). ``write_lock`` serialises writers
-        of one model by name (``lock``)."""
-        return _Transaction(self, conn, write_lock, rollback)
+        transaction whose temporary tables vanish with it). ``write_lock``: the names of
+        the models this writer may write, locked in order (``lock``), so writers of one
+        model take turns."""
+        locks = (write_lock,) if isinstance(write_lock, str) else tuple(write_lock or ())
+        return _Transaction(self, conn, locks, rollback, write=write_lock is not None)
+
+    def scratch(self, conn: Any) -> AbstractContextManager[None]:
+        """Where a query builds its per-request relations: by default one transaction
+        that always rolls back (its temporary tables vanish with it, and every statement
+        reads the same snapshot). Engines where a read snapshot held across statements
+        hurts other connections override it."""
+        return self.transaction(conn, rollback=True)
 
     def lock(self, conn: Any, name: str) -> None:
         """Hold a lock named ``name`` until the transaction ends (engines with named locks)."""
@@ -146,6 +155,10 @@ class Adapter(ABC):
 
     def prepare_schema(self, conn: Any) -> None:  # noqa: B027 - most engines need nothing
         """Make sure the schema models are built in exists (before a persistent run)."""
+
+    def prepare_sources(self, conn: Any) -> None:  # noqa: B027 - most engines need nothing
+        """Settings the sources' storage needs so that other writers never wait on us
+        (``runner seed`` and ``runner run`` call it; a read-only connection cannot)."""
 
     # -- the catalogue -----------------------------------------------------------------
 
@@ -222,20 +235,16 @@ class Adapter(ABC):
 
 
 class _Transaction:
-    def __init__(self, adapter: Adapter, conn: Any, write_lock: str | None, rollback: bool) -> None:
-        self.adapter, self.conn, self.write_lock, self.rollback = (
-            adapter,
-            conn,
-            write_lock,
-            rollback,
-        )
+    def __init__(
+        self, adapter: Adapter, conn: Any, locks: tuple[str, ...], rollback: bool, write: bool
+    ) -> None:
+        self.adapter, self.conn, self.locks = adapter, conn, locks
+        self.rollback, self.write = rollback, write
 
     def __enter__(self) -> None:
-        if self.write_lock is None:
-            self.adapter.execute(self.conn, "BEGIN")
-            return
-        self.adapter.execute(self.conn, self.adapter.BEGIN_WRITE)
-        self.adapter.lock(self.conn, self.write_lock)
+        self.adapter.execute(self.conn, self.adapter.BEGIN_WRITE if self.write else "BEGIN")
+        for name in self.locks:
+            self.adapter.lock(self.conn, name)
 
     def __exit__(self, kind, exc, tb) -> bool:
         if not self.adapter.in_transaction(self.conn):

@@ -79,6 +79,31 @@ class SQLiteAdapter(Adapter):
     #: takes the write lock at BEGIN, so a writer never works from a stale snapshot
     BEGIN_WRITE = "BEGIN IMMEDIATE"
 
+    @contextmanager
+    def scratch(self, conn: Any) -> Iterator[None]:
+        """No transaction: each statement reads its own snapshot, so a request never
+        holds a read transaction across statements (with readers overlapping all the
+        time, a held snapshot would keep WAL checkpoints from finishing). The temporary
+        tables the query made are dropped at the end."""
+        before = set(self._temp_tables(conn))
+        try:
+            yield
+        finally:
+            for name in sorted(set(self._temp_tables(conn)) - before):
+                self.execute(conn, f"DROP TABLE IF EXISTS temp.{quote(name)}")
+
+    def _temp_tables(self, conn: Any) -> list[str]:
+        return [
+            r[0]
+            for r in self.query(conn, "SELECT name FROM temp.sqlite_master WHERE type = 'table'")[1]
+        ]
+
+    def prepare_sources(self, conn: Any) -> None:
+        """The sources' file in WAL mode (a persistent setting of the file): the
+        storefront's inserts then never wait for our reads, nor our reads for them."""
+        if not self.read_only and not self.memory:
+            self.execute(conn, "PRAGMA main.journal_mode = WAL")
+
     def index_sql(self, index: str, table: str, columns: list[str], model: bool) -> str:
         """SQLite names the schema on the index, not on the table."""
         schema = f"{self.schema}." if model and self.models_path else ""

@@ -138,12 +138,14 @@ def test_pool_exhausted_is_a_503(pg_database):
         ws.adapter.close()
 
 
-def test_sqlite_locked_by_a_writer_is_503_then_recovers(tmp_path):
+def test_sqlite_models_file_locked_by_another_writer_is_503_then_recovers(tmp_path):
+    """The first request must build the incremental tables; another writer holds the
+    models' file: after the lock wait (0.5 s here) the answer is a 503, then it recovers."""
     url = f"sqlite:///{tmp_path}/locked.db"
     seed(Workspace.open(REPO, url))
     ws = Workspace.open(REPO, url, settings=ConnectionSettings(read_only=True, lock_timeout=0.5))
     client = falcon.testing.TestClient(create_app(config(), DashboardService(ws)))
-    writer = sqlite3.connect(tmp_path / "locked.db", isolation_level=None)
+    writer = sqlite3.connect(tmp_path / "locked.analytics.db", isolation_level=None)
     writer.execute("BEGIN EXCLUSIVE")
     try:
         assert get(client).status_code == 503
@@ -151,6 +153,27 @@ def test_sqlite_locked_by_a_writer_is_503_then_recovers(tmp_path):
         writer.execute("COMMIT")
         writer.close()
     assert get(client).status_code == 200
+
+
+def test_a_storefront_transaction_on_the_sources_file_does_not_block_the_api(tmp_path):
+    """runner seed puts the sources' file in WAL mode: a writer's open transaction on
+    events (the storefront's) never makes a request wait, nor the other way round."""
+    url = f"sqlite:///{tmp_path}/live.db"
+    seed(Workspace.open(REPO, url))
+    ws = Workspace.open(REPO, url, settings=ConnectionSettings(read_only=True, lock_timeout=0.5))
+    client = falcon.testing.TestClient(create_app(config(), DashboardService(ws)))
+    storefront = sqlite3.connect(tmp_path / "live.db", isolation_level=None, timeout=5)
+    assert storefront.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    storefront.execute("BEGIN IMMEDIATE")
+    try:
+        storefront.execute(
+            "INSERT INTO events (event_type, session_id, created_at) "
+            "VALUES ('page_view', 'live', '2024-05-22 11:00:00')"
+        )
+        assert get(client).status_code == 200
+    finally:
+        storefront.execute("COMMIT")
+        storefront.close()
 
 
 def test_broken_model_on_disk_keeps_the_last_good_project(tmp_path, caplog):

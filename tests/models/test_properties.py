@@ -89,8 +89,11 @@ def events(draw):
 
 
 @pytest.fixture(scope="module")
-def databases(tmp_path_factory, pg_database):
-    return f"sqlite:///{tmp_path_factory.mktemp('prop')}/prop.db", pg_schema_url(pg_database)
+def services(tmp_path_factory, pg_database) -> dict[str, DashboardService]:
+    """One service per engine for every example: each compiles the project once (every
+    example reloads its events, which drops the incremental tables)."""
+    urls = f"sqlite:///{tmp_path_factory.mktemp('prop')}/prop.db", pg_schema_url(pg_database)
+    return {url: DashboardService(Workspace.open(REPO, url)) for url in urls}
 
 
 @pytest.mark.slow
@@ -102,28 +105,51 @@ def databases(tmp_path_factory, pg_database):
     phases=(Phase.explicit, Phase.reuse, Phase.generate),
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
-@given(drawn=events(), split=st.integers(0, 60))
-def test_engines_and_reference_agree(databases, drawn, split):
+@given(drawn=events(), split=st.integers(0, 60), every=st.integers(2, 9))
+def test_engines_and_reference_agree(services, drawn, split, every):
     """The first ``split`` events are loaded and the dashboard computed (which builds the
     incremental tables); the rest arrive afterwards, with later ids but instants all
-    over (late events), and the next dashboard must count them exactly. When as_of is
-    the last microsecond of a day, the request goes through the admin page's own
-    parameters instead (a past ``end`` and ``start`` = end - N)."""
+    over (late events), and the next dashboard must count them exactly. Then the source
+    changes under it (every ``every``-th loaded event deleted, the one after it moved in
+    time or to another session) and a reconciliation must bring it back to the source's
+    truth. When as_of is the last microsecond of a day, the request goes through the
+    admin page's own parameters instead (a past ``end`` and ``start`` = end - N)."""
     as_of, days, rows = drawn
     for i, row in enumerate(rows, start=1):
         row["id"] = i
     first, later = rows[:split], rows[split:]
-    bodies = {}
-    for url in databases:
+    deleted = {r["id"] for r in rows[::every]}
+    moved = {r["id"]: {"created_at": rows[-1 - i % len(rows)]["created_at"], "session_id": "s3"}
+             for i, r in enumerate(rows[1::every]) if r["id"] not in deleted}  # fmt: skip
+    final = [dict(r, **moved.get(r["id"], {})) for r in rows if r["id"] not in deleted]
+    bodies, changed = {}, {}
+    for url, service in services.items():
         create_events(url, first)
-        service = DashboardService(Workspace.open(REPO, url))
         service.compute("total", as_of.isoformat(), days)
         append_events(url, later)
         bodies[url] = [service.compute(*request(mode, as_of, days)) for mode in MODES]
-    reference = [compute(rows, mode, as_of, days) for mode in MODES]
-    sqlite_body, pg_body = bodies.values()
-    assert sqlite_body == pg_body
-    assert json.loads(json.dumps(sqlite_body)) == reference
+        change_source(url, deleted, moved)
+        service.refresh(reconcile=True)
+        changed[url] = [service.compute(*request(mode, as_of, days)) for mode in MODES]
+    for got, truth in ((bodies, rows), (changed, final)):
+        reference = [compute(truth, mode, as_of, days) for mode in MODES]
+        sqlite_body, pg_body = got.values()
+        assert sqlite_body == pg_body
+        assert json.loads(json.dumps(sqlite_body)) == reference
+
+
+def change_source(url: str, deleted: set[int], moved: dict[int, dict]) -> None:
+    ws = Workspace.open(REPO, url)
+    with ws.adapter.connection() as conn:
+        if deleted:
+            ids = ", ".join(str(i) for i in sorted(deleted))
+            ws.adapter.execute(conn, f"DELETE FROM events WHERE id IN ({ids})")
+        for id_, fields in moved.items():
+            ws.adapter.execute(
+                conn,
+                "UPDATE events SET created_at = :created_at, session_id = :session_id WHERE id = :id",
+                {**fields, "id": id_},
+            )
 
 
 MODES = ("total", "unique")

@@ -1,0 +1,56 @@
+"""Keeping the incremental state current off the request path.
+
+A server process runs one ``Refresher`` thread: every ``interval`` seconds it applies
+what arrived (so a request usually finds nothing left to apply and only reads), and
+every ``reconcile_every`` seconds it also compares the stored events with their source
+rows, so rows the storefront deleted or updated are reflected within that time. It
+works under the same per-model locks as requests (runner/refresh.py): several
+processes refresh in turn, and each batch is applied once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from runner.errors import RunnerError
+
+log = logging.getLogger("api.refresher")
+
+
+class Refresher:
+    def __init__(self, service, interval: float = 1.0, reconcile_every: float = 60.0) -> None:
+        self.service = service
+        self.interval = interval
+        self.reconcile_every = reconcile_every
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._reconciled = time.monotonic()
+
+    def start(self) -> Refresher:
+        self._thread = threading.Thread(target=self._loop, name="refresher", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+
+    def run_once(self) -> int:
+        """One pass: apply arrivals, and reconcile when it is time. Errors are logged
+        (the next pass tries again; requests refresh on their own meanwhile)."""
+        reconcile = time.monotonic() - self._reconciled >= self.reconcile_every
+        try:
+            written = self.service.refresh(reconcile=reconcile)
+        except RunnerError as exc:
+            log.warning("refresh failed (%s): %s", exc.stage, exc.format().replace("\n", " | "))
+            return 0
+        if reconcile:
+            self._reconciled = time.monotonic()
+        return written
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.run_once()
