@@ -19,6 +19,7 @@ from math import floor
 COLUMNS = "id, event_type, session_id, user_id, product_slug, product_name, price, metadata, source, created_at"
 STAMP = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})?$")
 FUNNEL = ("product_view", "add_to_cart", "begin_checkout", "purchase")
+ERRORS = ("payment_error", "checkout_error", "payment_confirmation_error")
 TIMELINE = FUNNEL + ("checkout_started", "payment_info_entered", "order_completed")
 
 
@@ -152,40 +153,89 @@ def _performance(f: Fold) -> list[dict]:
     for s in set(f.views) | set(f.carts) | set(f.units) | set(f.buyers_by_slug):
         v, c = f.per_slug(f.views, f.view_n, s), f.per_slug(f.carts, f.cart_n, s)
         p = len(f.buyers_by_slug[s]) if f.unique else f.units[s]
-        rows.append({"slug": s, "name": f.names.get(s, (None, s))[1], "views": v,
-                     "add_to_cart": c, "purchases": p, "conversion_rate": pct(p, v)})  # fmt: skip
+        row = {"slug": s, "name": f.names.get(s, (None, s))[1], "views": v, "add_to_cart": c,
+               "purchases": p}  # fmt: skip
+        if f.unique:
+            row["purchases_units"] = f.units[s]
+        rows.append({**row, "conversion_rate": pct(p, v)})
     return sorted(rows, key=lambda r: (-r["views"], r["slug"]))[:10]
 
 
 def python_dashboard(rows: list[tuple], mode: str, as_of: datetime, days: int = 7) -> dict:
-    """The fields the old view computed, from one pass (the benchmark's baseline)."""
+    """The whole body from one pass: the benchmark's baseline, and its plain-Python check
+    of the final answer (tests/bench/test_baseline.py holds it to the tests' reference)."""
     f = Fold(mode, as_of, days)
     for row in rows:
         f.add(row)
+    return {"mode": mode, **_sales(f), **_funnel(f), **_products_and_errors(f), **_people(f)}
+
+
+def _dates(f: Fold) -> list[str]:
+    return [(f.w_start.date() + timedelta(days=k)).isoformat() for k in range(f.days + 1)]
+
+
+def _sales(f: Fold) -> dict:
     sales, cents = f.counts["purchase"], Decimal("0.01")
-    dates = [(f.w_start.date() + timedelta(days=k)).isoformat() for k in range(days + 1)]
     views = {s: f.per_slug(f.views, f.view_n, s) for s in f.views}
     return {
-        "mode": mode,
         "total_sales": sales,
         "total_revenue": float(f.revenue.quantize(cents, ROUND_HALF_UP)),
         "average_order_value": float((f.revenue / sales).quantize(cents, ROUND_HALF_UP)) if sales else 0.0,
         "top_products": [{"slug": s, "count": n} for s, n in _top(f.units, 5)],
         "top_viewed_products": [{"slug": s, "count": n} for s, n in _top(views, 5)],
         "sales_by_day": [{"date": d, "count": f.per_day[(d, "purchase")]}
-                         for d in dates if f.per_day[(d, "purchase")]],
-        "events_timeline": [{"date": d, **{k: f.per_day[(d, k)] for k in TIMELINE}} for d in dates],
+                         for d in _dates(f) if f.per_day[(d, "purchase")]],
+        "events_timeline": [{"date": d, **{k: f.per_day[(d, k)] for k in TIMELINE}} for d in _dates(f)],
         "abandonment_rate": pct(len(f.began - f.bought), len(f.began)),
-        "event_counts": {k: f.count_mode(k) for k in FUNNEL},
+    }  # fmt: skip
+
+
+def _funnel(f: Fold) -> dict:
+    counts = {k: f.count_mode(k) for k in FUNNEL}
+    started, paid, done = (f.counts[k] for k in TIMELINE[4:])
+    return {
+        "event_counts": counts,
+        "conversion_rates": {
+            "visit_to_cart": pct(counts["add_to_cart"], counts["product_view"]),
+            "cart_to_checkout": pct(counts["begin_checkout"], counts["add_to_cart"]),
+            "checkout_to_purchase": pct(counts["purchase"], counts["begin_checkout"]),
+        },
+        "checkout_started_count": started,
+        "payment_info_entered_count": paid,
+        "order_completed_count": done,
+        "conversion_checkout_to_payment": pct(paid, started),
+        "conversion_payment_to_order": pct(done, paid),
+    }
+
+
+def _products_and_errors(f: Fold) -> dict:
+    return {
+        "error_counts": {k: f.counts[k] for k in ERRORS},
         "product_performance": _performance(f),
+        "errors_timeline": [{"date": d, **{k: f.per_day[(d, k)] for k in ERRORS + ("address_error",)}}
+                            for d in _dates(f)],
+    }  # fmt: skip
+
+
+def _people(f: Fold) -> dict:
+    recurrent = sum(len(d) >= 2 for d in f.buyer_days.values())
+    sessions = len(f.sessions)
+    clicks = sorted(sorted(f.clicks.items()), key=lambda kv: kv[1], reverse=True)
+    return {
         "session_stats": {
-            "unique_sessions": len(f.sessions),
-            "avg_events_per_session": half_up(Fraction(f.events, len(f.sessions)), 1) if f.sessions else 0.0,
+            "unique_sessions": sessions,
+            "avg_events_per_session": half_up(Fraction(f.events, sessions), 1) if sessions else 0.0,
             "sessions_with_purchase": len(f.sessions_by_type["purchase"]),
         },
-        "retention_metrics": {"recurrent_customers": sum(len(d) >= 2 for d in f.buyer_days.values()),
-                              "total_unique_buyers": len(f.buyer_days)},
-        "traffic_sources": _top(Counter(v[1] for v in f.first_view.values()), 100),
-        "whatsapp_sessions_list": [s for s, _ in sorted(sorted(f.clicks.items()), key=lambda kv: kv[1],
-                                                         reverse=True)[:10]],
+        "retention_metrics": {
+            "repurchase_rate": pct(recurrent, len(f.buyer_days)),
+            "recurrent_customers": recurrent,
+            "total_unique_buyers": len(f.buyer_days),
+            "period_days": 90,
+        },
+        "traffic_sources": [{"source": s, "sessions": n}
+                            for s, n in _top(Counter(v[1] for v in f.first_view.values()), 10**9)],
+        "whatsapp_sessions": len(f.sessions_by_type["whatsapp_cart_click"]),
+        "whatsapp_purchases": len(f.sessions_by_type["whatsapp_purchase"]),
+        "whatsapp_sessions_list": [s for s, _ in clicks[:10]],
     }  # fmt: skip

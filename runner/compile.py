@@ -14,6 +14,7 @@ import sqlglot
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import TokenType
 
+from runner.adapters import INLINE_CTE
 from runner.errors import CompileError, ParamError
 from runner.graph import Graph
 from runner.lines import LineMap
@@ -226,10 +227,14 @@ def _ephemeral_parents(name: str, rendered: dict[str, RenderedModel], graph: Gra
 
 
 def _with_ctes(sql: str, ctes: list[tuple[str, str]], dialect: str) -> str:
-    """Prepend CTEs to a query, merging with its own WITH clause if it has one."""
+    """Prepend CTEs (ephemeral parents) to a query, merging with its own WITH clause if
+    it has one. Where the dialect can say so, each is NOT MATERIALIZED: an ephemeral
+    model is inlined, so a filter on it reaches its source even when it is read twice
+    (both engines otherwise compute a CTE read twice whole, once)."""
     if not ctes:
         return sql
-    block = ",\n".join(f"{name} AS (\n{body}\n)" for name, body in ctes)
+    hint = INLINE_CTE.get(dialect, "")
+    block = ",\n".join(f"{name} AS {hint}(\n{body}\n)" for name, body in ctes)
     tokens = sqlglot.Dialect.get_or_raise(dialect).tokenize(sql)
     if tokens and tokens[0].token_type == TokenType.WITH:
         head = sql[: tokens[0].end + 1]

@@ -15,6 +15,8 @@ ADAPTERS = {
     "postgresql": ("postgres", "runner.adapters.postgres:PostgresAdapter"),
     "postgres": ("postgres", "runner.adapters.postgres:PostgresAdapter"),
 }
+#: how a dialect asks to inline a CTE (an ephemeral model) rather than compute it once
+INLINE_CTE = {"sqlite": "NOT MATERIALIZED ", "postgres": "NOT MATERIALIZED "}
 #: the dialects a macro name may be prefixed with (``sqlite__x``), besides ``default``
 DIALECTS = tuple(sorted({dialect for dialect, _ in ADAPTERS.values()}))
 
@@ -39,4 +41,4 @@ def adapter_for_url(
     return adapter_class(url, root or Path.cwd(), settings or ConnectionSettings(), schema)
 
 
-__all__ = ["ADAPTERS", "DIALECTS", "Adapter", "ConnectionSettings", "adapter_for_url"]
+__all__ = ["ADAPTERS", "DIALECTS", "INLINE_CTE", "Adapter", "ConnectionSettings", "adapter_for_url"]

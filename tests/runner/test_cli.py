@@ -51,7 +51,9 @@ def test_seed_run_ls_compile(shop, db_url, capsys):
     assert listing[3].split() == ["final", "view", "-", "doubled"]
     assert main(["compile", *args, "--select", "+final"]) == 0
     assert "compiled target/compiled/models/final.sql" in capsys.readouterr().out
-    assert "doubled AS (" in (root / "target/compiled/models/final.sql").read_text()
+    assert (
+        "doubled AS NOT MATERIALIZED (" in (root / "target/compiled/models/final.sql").read_text()
+    )
 
 
 def test_failed_model_exits_1(shop, db_url, capsys):

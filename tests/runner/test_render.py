@@ -102,7 +102,10 @@ def test_cycle_is_reported_with_its_path(shop):
 
 def test_ephemeral_models_are_inlined_as_ctes(shop):
     sql = compiled(shop()).models["final"].sql
-    assert sql.startswith("with doubled AS (") and "x as (select * from doubled)" in sql
+    assert (
+        sql.startswith("with doubled AS NOT MATERIALIZED (")
+        and "x as (select * from doubled)" in sql
+    )
 
 
 def test_transpiles_when_the_project_declares_a_dialect(make_project):

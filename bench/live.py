@@ -1,0 +1,292 @@
+"""A live store (issue 11): requests while the storefront keeps writing.
+
+    python -m bench.live [--sizes 100000,1000000] [--engines sqlite,postgres]
+                         [--seconds 30] [--json bench/live-results.json]
+
+For each size (events in the 7-day window, as many over the 113 days before) and engine:
+generated traffic is loaded, the incremental state is built (timed: "first build", and
+DuckDB's build of the same models on the same events), and ``runner serve`` starts with
+its defaults. Then, each phase ``--seconds`` long:
+
+1. warm: three admins reload the dashboard (7 days, both modes, as the admin page asks)
+   with no writes;
+2. storefront alone: one insert per transaction at 40/s on its own connection
+   (bench/storefront.py, a separate process);
+3. live: both at once, the storefront bursting to 400/s for 10 s in the middle.
+
+Then the answer as of a pinned instant after the writes is checked against the
+plain-Python baseline over every row (bench/baseline.py), a 1 % late batch spread over
+four months is applied (timed), and one reconciliation pass with the source is timed.
+Prints the table with every ratio and writes JSON. Nothing is asserted: these are
+measurements.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import platform
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from bench import dashboard as bd
+from bench.load import SECRET, start_server
+from bench.storefront import Plan, write
+
+REPO = Path(__file__).resolve().parent.parent
+PATH = "/api/analytics/dashboard-stats/"
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p * len(ordered)))] if ordered else 0.0
+
+
+def summary(seconds: list[float]) -> dict:
+    return {"n": len(seconds), "p50_ms": round(percentile(seconds, 0.5) * 1000, 1),
+            "p99_ms": round(percentile(seconds, 0.99) * 1000, 1),
+            "max_ms": round(max(seconds, default=0) * 1000, 1)}  # fmt: skip
+
+
+def page_path(mode: str, days: int = 7) -> str:
+    """What the admin page asks: end = today (UTC), start = today - N."""
+    today = datetime.now(timezone.utc).date()
+    return f"{PATH}?mode={mode}&start={today - timedelta(days=days)}&end={today}"
+
+
+def readers(port: int, token: str, seconds: float, count: int = 3) -> tuple[list[float], list[str]]:
+    """``count`` admins reloading back to back, alternating modes; (latencies, errors)."""
+    latencies, errors, lock = [], [], threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def admin(n: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        i = n
+        while time.monotonic() < stop_at:
+            started = time.perf_counter()
+            conn.request("GET", page_path(("total", "unique")[i % 2]),
+                         headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+            resp = conn.getresponse()
+            resp.read()
+            with lock:
+                latencies.append(time.perf_counter() - started)
+                if resp.status != 200:
+                    errors.append(str(resp.status))
+            i += 1
+        conn.close()
+
+    threads = [threading.Thread(target=admin, args=(n,)) for n in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies, errors
+
+
+def storefront(url: str, plan: Plan) -> tuple[multiprocessing.Process, Path]:
+    out = Path(tempfile.mkstemp(suffix=".json")[1])
+    proc = multiprocessing.get_context("spawn").Process(target=write, args=(url, plan, out))
+    proc.start()
+    return proc, out
+
+
+def inserts(proc: multiprocessing.Process, out: Path, plan: Plan) -> dict:
+    proc.join()
+    data = json.loads(out.read_text())
+    out.unlink()
+    asked = plan.rate * plan.seconds + (plan.burst_rate - plan.rate) * plan.burst_seconds
+    return {**summary(data["latencies"]), "failures": len(data["failures"]),
+            "failure_examples": data["failures"][:3], "inserted": data["inserted"],
+            "rate_reached": round(data["inserted"] / asked, 3)}  # fmt: skip
+
+
+def load(engine: str, rows: list[tuple], size: int) -> tuple[str, dict]:
+    """The events as the storefront's table: loaded, WAL on SQLite (runner seed/run set
+    it), the id sequence after the loaded ids on PostgreSQL."""
+    from runner.workspace import Workspace
+
+    url, info = (bd.load_sqlite if engine == "sqlite" else bd.load_postgres)(rows, size)
+    ws = Workspace.open(REPO, url)
+    with ws.adapter.connection() as conn:
+        ws.adapter.prepare_sources(conn)
+        if engine == "postgres":
+            ws.adapter.query(conn, "SELECT setval(pg_get_serial_sequence('events', 'id'), "
+                             "(SELECT MAX(id) FROM events))")  # fmt: skip
+    return url, info
+
+
+def first_build(url: str) -> float:
+    from bench.duck import STATE
+    from runner.commands import run
+    from runner.workspace import Workspace
+
+    start = time.perf_counter()
+    results = run(Workspace.open(REPO, url), list(STATE), None)
+    assert all(r.status == "OK" for r in results), [r.error for r in results]
+    return time.perf_counter() - start
+
+
+def duckdb_build(rows: list[tuple], size: int) -> float:
+    """DuckDB building the same incremental models from the same events (its first run)."""
+    from bench.duck import build_state, compile_for_duckdb, load_duckdb
+    from runner.project import load_project
+
+    csv_path = bd.OUT / f"live_{size}.csv"
+    bd.write_csv(rows, csv_path)
+    con = load_duckdb(csv_path)
+    compiled = compile_for_duckdb(load_project(REPO), "total")
+    start = time.perf_counter()
+    build_state(con, compiled)
+    seconds = time.perf_counter() - start
+    con.close()
+    csv_path.unlink()
+    return seconds
+
+
+def exact(url: str, port: int, token: str) -> bool:
+    """The answer as of now (writes stopped) equals the plain-Python baseline over every
+    row, both modes: every committed event is in it."""
+    from bench.baseline import COLUMNS, python_dashboard
+    from runner.workspace import Workspace
+
+    as_of = datetime.now(timezone.utc)
+    ws = Workspace.open(REPO, url)
+    columns = (
+        COLUMNS.replace("metadata,", "metadata::text,") if url.startswith("postgres") else COLUMNS
+    )
+    with ws.adapter.connection() as conn:
+        rows = ws.adapter.query(conn, f"SELECT {columns} FROM events")[1]
+    ok = True
+    for mode in ("total", "unique"):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        conn.request("GET", f"{PATH}?mode={mode}&as_of={as_of.isoformat().replace('+', '%2B')}",
+                     headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+        body = json.loads(conn.getresponse().read())
+        conn.close()
+        ok = ok and body == python_dashboard(rows, mode, as_of)
+    return ok
+
+
+def late_batch(url: str, size: int) -> dict:
+    """1 % more events spread over W and the 113 days before it (ids after the last),
+    then the refresh that applies them, timed in process."""
+    from api.service import DashboardService
+    from bench.generate import generate
+    from runner.workspace import Workspace
+
+    ws = Workspace.open(REPO, url)
+    rows = list(
+        generate(max(size // 100, 10), datetime.now(timezone.utc).replace(tzinfo=None), seed=11)
+    )
+    with ws.adapter.connection() as conn:
+        last = ws.adapter.query(conn, "SELECT MAX(id) FROM events")[1][0][0]
+        ws.adapter.load_rows(conn, "events", bd.COLUMNS, [[r[0] + last, *r[1:]] for r in rows])
+    service = DashboardService(ws)
+    service.compiled("total")
+    start = time.perf_counter()
+    written = service.refresh()
+    apply_s = time.perf_counter() - start
+    start = time.perf_counter()
+    service.refresh(reconcile=True)
+    return {"events": len(rows), "rows_written": written, "apply_seconds": round(apply_s, 3),
+            "reconcile_seconds": round(time.perf_counter() - start, 3)}  # fmt: skip
+
+
+def scenario(engine: str, size: int, rows: list[tuple], seconds: float) -> dict:
+    from api.auth import make_token
+
+    url, loaded = load(engine, rows, size)
+    report = {"engine": engine, "window_events": size, "load": loaded,
+              "first_build_seconds": round(first_build(url), 2)}  # fmt: skip
+    proc, port = start_server(url, workers=2, threads=4)
+    token = make_token(admin=True, lifetime=3600, secret=SECRET)
+    try:
+        readers(port, token, 5)  # warm-up: caches, compiled projects, pools
+        warm, warm_errors = readers(port, token, seconds)
+        alone_plan = Plan(rate=40, seconds=seconds)
+        alone = inserts(*storefront(url, alone_plan), alone_plan)
+        live_plan = Plan(
+            rate=40, seconds=seconds, burst_rate=400, burst_at=seconds / 3, burst_seconds=10
+        )
+        writer, out = storefront(url, live_plan)
+        live, live_errors = readers(port, token, seconds)
+        report["inserts_live"] = inserts(writer, out, live_plan)
+        time.sleep(1.5)  # the refresher catches up; exactness does not depend on it
+        report["exact"] = exact(url, port, token)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    report |= {"warm": summary(warm), "live": summary(live), "inserts_alone": alone,
+               "errors": warm_errors + live_errors, "late": late_batch(url, size)}  # fmt: skip
+    if engine == "postgres":
+        bd.drop_postgres(size)
+    return report
+
+
+def ratios(rep: dict) -> dict:
+    warm, live = rep["warm"], rep["live"]
+    a, b = rep["inserts_alone"], rep["inserts_live"]
+    return {"p50": live["p50_ms"] / warm["p50_ms"], "p99": live["p99_ms"] / warm["p99_ms"],
+            "insert_p99": b["p99_ms"] / max(a["p99_ms"], 0.001),
+            "build": rep["first_build_seconds"] / rep["duckdb_build_seconds"]}  # fmt: skip
+
+
+def table(reports: list[dict]) -> str:
+    lines = ["| window events | engine | warm p50 / p99 ms | live p50 / p99 ms | live / warm p50, p99 | "
+             "insert p99 alone / live ms | insert ratio | insert max ms, rate reached, failures | "
+             "late 1 % applied s | reconcile s | first build s (DuckDB s, ratio) | exact |",
+             "|" + "---|" * 12]  # fmt: skip
+    for r in reports:
+        q, w, lv, a, b = ratios(r), r["warm"], r["live"], r["inserts_alone"], r["inserts_live"]
+        lines.append(
+            f"| {r['window_events']:,} | {r['engine']} | {w['p50_ms']} / {w['p99_ms']} | "
+            f"{lv['p50_ms']} / {lv['p99_ms']} | {q['p50']:.2f}x, {q['p99']:.2f}x | "
+            f"{a['p99_ms']} / {b['p99_ms']} | {q['insert_p99']:.2f}x | {b['max_ms']}, "
+            f"{b['rate_reached']:.2f}, {b['failures']} | {r['late']['apply_seconds']} | "
+            f"{r['late']['reconcile_seconds']} | {r['first_build_seconds']} "
+            f"({r['duckdb_build_seconds']:.2f}, {q['build']:.1f}x) | {r['exact']} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from bench.generate import generate
+
+    parser = argparse.ArgumentParser(
+        description="A live store: requests while the storefront writes"
+    )
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--engines", default="sqlite,postgres")
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--json", help="write the results here")
+    args = parser.parse_args(argv)
+    bd.OUT.mkdir(parents=True, exist_ok=True)
+    reports = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        as_of = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(minutes=5)
+        rows = list(generate(size, as_of))
+        duck = round(duckdb_build(rows, size), 2)
+        for engine in args.engines.split(","):
+            reports.append(
+                {**scenario(engine, size, rows, args.seconds), "duckdb_build_seconds": duck}
+            )
+            print(table(reports[-1:]), flush=True)
+    print("\n" + table(reports))
+    if args.json:
+        machine = {"cpus": os.cpu_count(), "platform": platform.platform(),
+                   "python": platform.python_version()}  # fmt: skip
+        Path(args.json).write_text(
+            json.dumps({"machine": machine, "reports": reports}, indent=2) + "\n"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
