@@ -20,9 +20,12 @@ def test_benchmark_smoke(tmp_path, monkeypatch, pg_database):
 
 
 def test_the_benchmark_leaves_no_database_behind(pg_database):
-    """Runs after the smoke run: its database on the test server is gone."""
+    """Runs after the smoke run: the database it made (bench_events_1500) is gone.
+
+    Only the smoke run's own name is checked: the server is shared, and a benchmark
+    someone interrupted by hand may have left another size behind."""
     import psycopg
 
     with psycopg.connect(pg_database) as conn:
         names = [r[0] for r in conn.execute("SELECT datname FROM pg_database").fetchall()]
-    assert not [n for n in names if n.startswith("bench_events_")]
+    assert "bench_events_1500" not in names
