@@ -11,8 +11,10 @@ from runner.artifacts import write_artifacts
 from runner.datatests import collect, run_tests
 from runner.errors import DatabaseError, ParamError
 from runner.execute import NodeResult, run_models
+from runner.project import SeedConfig
 from runner.render import Renderer
 from runner.seeds import SeedResult, load_seed
+from runner.seedstate import SeedState, file_checksum
 from runner.workspace import Workspace
 
 
@@ -29,11 +31,14 @@ def seed(
             f"no seed named {', '.join(unknown)}", hint="seeds are seeds/*.csv", param="names"
         )
     renderer = Renderer(ws.project, ws.dialect)
-    results = []
+    results, changed = [], []
     with ws.adapter.connection() as conn:
         ws.adapter.prepare_sources(conn)
+        ws.adapter.prepare_schema(conn)
+        state = SeedState(ws.adapter, conn)
         for name in sorted(names or seeds):
             config = seeds[name]
+            checksum, rows_before = file_checksum(config.path), state.rows_now(config.table)
             ddl = None
             if config.source and config.source.create_macro:
                 ddl = renderer.call_macro(config.source.create_macro, ws.project.vars, {})
@@ -41,19 +46,37 @@ def seed(
             if config.source:
                 for columns in config.source.indexes:
                     ws.adapter.create_index(conn, config.table, columns)
+            if not state.unchanged(name, checksum, rows_before):
+                changed.append(config)
+            state.record(name, checksum, result.rows)
             results.append(result)
             if on_result:
                 on_result(result)
-        drop_incremental(ws, conn)
+        drop_incremental(ws, conn, changed)
     return results
 
 
-def drop_incremental(ws: Workspace, conn: Any) -> None:
-    """Reloaded seeds invalidate what incremental models kept of them (a watermark such
-    as the source's last id): drop them, so the next run builds them whole."""
-    for name, model in ws.compile(bind=False).models.items():
-        if model.materialized == "incremental":
+def drop_incremental(ws: Workspace, conn: Any, changed: list[SeedConfig]) -> None:
+    """Reloaded seeds whose rows changed invalidate what incremental models downstream
+    of them kept (a watermark such as the source's last id): drop those, so the next run
+    builds them whole. Unchanged seeds keep their incremental state (runner/seedstate.py)."""
+    if not changed:
+        return
+    compiled = ws.compile(bind=False)
+    readers = set()
+    for name, model in compiled.models.items():
+        if any(_reads_seed(ws, model, seed) for seed in changed):
+            readers |= {name} | compiled.graph.descendants(name)
+    for name in sorted(readers):
+        if compiled.models[name].materialized == "incremental":
             ws.adapter.drop_relation(conn, name)
+
+
+def _reads_seed(ws: Workspace, model: Any, seed: SeedConfig) -> bool:
+    """A model reads a seed by ref, or through a source whose table is the seed's."""
+    sources = ws.project.sources
+    tables = {sources[key].identifier for key in model.sources if key in sources}
+    return seed.name in model.refs or seed.table in tables
 
 
 def ensure_source_indexes(ws: Workspace, conn: Any) -> list[str]:

@@ -153,14 +153,7 @@ class SQLiteAdapter(Adapter):
                 cause = "unavailable"
             elif any(s in lowered for s in TIMEOUT):
                 cause = "timeout"
-            hint = None
-            if CROSS_FILE_VIEW in message or (
-                self.schema and f"no such table: {self.schema}." in message
-            ):
-                hint = (
-                    "on SQLite models live in their own file, and a view there can read only "
-                    "that file, not the sources: make this model a table or ephemeral"
-                )
+            hint = self._hint(message)
             raise DatabaseError(
                 f"SQLite: {message}", cause=cause, hint=hint, token=_token(message)
             ) from exc
@@ -168,6 +161,24 @@ class SQLiteAdapter(Adapter):
             raise DatabaseError(
                 f"SQLite: {exc.strerror}: {exc.filename}", cause="unavailable"
             ) from exc
+
+    def _hint(self, message: str) -> str | None:
+        """What to do about a missing relation: a view reading across files, or a
+        parent that was never built (``build --select`` builds only what it selects)."""
+        if CROSS_FILE_VIEW in message:
+            return (
+                "on SQLite models live in their own file, and a view there can read only "
+                "that file, not the sources: make this model a table or ephemeral"
+            )
+        if self.schema and f"no such table: {self.schema}." in message:
+            missing = message.split(f"no such table: {self.schema}.", 1)[1].split()[0]
+            return (
+                f"{missing} is not in {self.schema}. A model: build it first (--select +MODEL "
+                "builds a model with its parents). A source: on SQLite models live in their "
+                "own file, and a view there can read only that file: make this model a table "
+                "or ephemeral"
+            )
+        return None
 
     def bind(self, sql: str, names: Sequence[str]) -> str:
         return sql

@@ -74,3 +74,49 @@ def test_events_seed_gets_the_spec_ddl(db_url, engine):
             assert "id INTEGER PRIMARY KEY" in ddl and "created_at TEXT" in ddl
         names = ws.adapter.query(conn, "select * from events limit 0")[0]
     assert tuple(names) == EVENT_COLUMNS
+
+
+INCREMENTAL = """
+    {{ config(materialized='incremental', unique_key='id') }}
+    select id, qty from {{ source('shop', 'items') }}
+    {% if is_incremental() %} where id > (select max(id) from {{ this }}) {% endif %}
+"""
+
+
+def _kind(ws, name):
+    with ws.adapter.connection() as conn:
+        return ws.adapter.relation_kind(conn, name)
+
+
+def test_reseeding_an_unchanged_seed_keeps_the_incremental_models(shop, db_url):
+    from runner.commands import run
+
+    ws = Workspace.open(shop(models__inc_sql=INCREMENTAL), db_url)
+    seed(ws)
+    run(ws, ["inc"], None)
+    seed(ws)
+    assert _kind(ws, "inc") == "table"
+
+
+def test_a_changed_seed_drops_the_incremental_models_downstream(shop, db_url):
+    from runner.commands import run
+
+    root = shop(models__inc_sql=INCREMENTAL)
+    ws = Workspace.open(root, db_url)
+    seed(ws)
+    run(ws, ["inc"], None)
+    (root / "seeds/items.csv").write_text("id,name,qty\n1,a,3\n")
+    seed(ws)
+    assert _kind(ws, "inc") is None
+
+
+def test_a_seed_table_written_to_since_loading_counts_as_changed(shop, db_url):
+    from runner.commands import run
+
+    ws = Workspace.open(shop(models__inc_sql=INCREMENTAL), db_url)
+    seed(ws)
+    run(ws, ["inc"], None)
+    with ws.adapter.connection() as conn:
+        ws.adapter.execute(conn, "insert into items (id, name, qty) values (9, 'z', 1)")
+    seed(ws)
+    assert _kind(ws, "inc") is None
