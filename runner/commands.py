@@ -39,13 +39,7 @@ def seed(
         for name in sorted(names or seeds):
             config = seeds[name]
             checksum, rows_before = file_checksum(config.path), state.rows_now(config.table)
-            ddl = None
-            if config.source and config.source.create_macro:
-                ddl = renderer.call_macro(config.source.create_macro, ws.project.vars, {})
-            result = load_seed(ws.adapter, conn, config, ws.project.root, ddl)
-            if config.source:
-                for columns in config.source.indexes:
-                    ws.adapter.create_index(conn, config.table, columns)
+            result = _load_one(ws, conn, renderer, config)
             if not state.unchanged(name, checksum, rows_before):
                 changed.append(config)
             state.record(name, checksum, result.rows)
@@ -56,16 +50,30 @@ def seed(
     return results
 
 
-def drop_incremental(ws: Workspace, conn: Any, changed: list[SeedConfig]) -> None:
+def _load_one(ws: Workspace, conn: Any, renderer: Renderer, config: SeedConfig) -> SeedResult:
+    """One seed, created where the sources live, with its source's DDL and indexes."""
+    ddl = None
+    if config.source and config.source.create_macro:
+        ddl = renderer.call_macro(config.source.create_macro, ws.project.vars, {})
+    with ws.adapter.source_scope(conn):
+        result = load_seed(ws.adapter, conn, config, ws.project.root, ddl)
+        if config.source:
+            for columns in config.source.indexes:
+                ws.adapter.create_index(conn, config.table, columns)
+    return result
+
+
+def drop_incremental(ws: Workspace, conn: Any, changed: list[SeedConfig] | None = None) -> None:
     """Reloaded seeds whose rows changed invalidate what incremental models downstream
     of them kept (a watermark such as the source's last id): drop those, so the next run
-    builds them whole. Unchanged seeds keep their incremental state (runner/seedstate.py)."""
-    if not changed:
+    builds them whole. Unchanged seeds keep their incremental state (runner/seedstate.py).
+    ``changed=None``: a source was replaced some other way, drop every incremental model."""
+    if changed == []:
         return
     compiled = ws.compile(bind=False)
-    readers = set()
+    readers = set(compiled.models) if changed is None else set()
     for name, model in compiled.models.items():
-        if any(_reads_seed(ws, model, seed) for seed in changed):
+        if any(_reads_seed(ws, model, seed) for seed in changed or ()):
             readers |= {name} | compiled.graph.descendants(name)
     for name in sorted(readers):
         if compiled.models[name].materialized == "incremental":
@@ -106,15 +114,16 @@ def run(
     selectors: list[str] | None,
     vars: dict[str, Any] | None,
     on_result: Callable[[int, int, NodeResult], None] | None = None,
-    temp: bool | None = None,
+    temp: bool = False,
     full_refresh: bool = False,
 ) -> list[NodeResult]:
-    """Without --vars: persistent views and tables. With --vars: temporary, in one connection.
+    """Build the selected models, persistent like dbt's run whatever the vars (one rule
+    for ``run`` and ``build``: --vars changes what is computed, never where it goes).
 
-    ``temp=False`` with vars builds persistent relations for those vars (``runner up``).
-    Incremental models are always persistent; ``full_refresh`` rebuilds them whole.
+    ``temp``: every relation a temporary table private to this connection, a what-if
+    run that leaves the database as it was (``runner run --temp``). Incremental models
+    are always persistent; ``full_refresh`` rebuilds them whole.
     """
-    temp = bool(vars) if temp is None else temp
     compiled = ws.compile(vars, bind=temp)
     names = compiled.graph.select(selectors)
     with ws.adapter.connection() as conn:

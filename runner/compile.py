@@ -90,10 +90,49 @@ class CompiledProject:
 
 
 def split_vars(project: Project, given: dict[str, Any] | None) -> tuple[dict, dict]:
-    """(plain vars, param values) from the project defaults and the run's --vars."""
+    """(plain vars, param values) from the project defaults and the run's --vars.
+
+    A plain var is typed by its default in project.yml: a value of another JSON type is
+    a ParamError naming the var (``"seven"`` for a number never becomes 0). Vars the
+    project does not declare pass through (a model may read them with a default);
+    ``unknown_vars`` lists them so the CLI can warn."""
     given = dict(given or {})
     params = {k: given.pop(k) for k in list(given) if k in project.params}
+    for name, value in given.items():
+        if name in project.vars:
+            _check_var_type(name, value, project.vars[name])
     return {**project.vars, **given}, params
+
+
+def unknown_vars(project: Project, given: dict[str, Any] | None) -> list[str]:
+    """Names in ``given`` that are neither a var nor a param of the project."""
+    return sorted(set(given or {}) - set(project.vars) - set(project.params))
+
+
+#: JSON type names for messages, and which Python types a default of each accepts
+_VAR_TYPES = (
+    (bool, "true or false", (bool,)),
+    (int, "a whole number", (int,)),
+    (float, "a number", (int, float)),
+    (str, "text", (str,)),
+    (list, "a list", (list,)),
+    (dict, "a mapping", (dict,)),
+)
+
+
+def _check_var_type(name: str, value: Any, default: Any) -> None:
+    kind = next((k for k in _VAR_TYPES if isinstance(default, k[0])), None)
+    if kind is None:
+        return  # a var declared without a value (null) takes anything
+    _, label, accepted = kind
+    if isinstance(value, accepted) and not (isinstance(value, bool) and bool not in accepted):
+        return
+    raise ParamError(
+        f"invalid value for var '{name}': expected {label} (its default is {default!r}), "
+        f"got {value!r}",
+        param=name,
+        hint="vars take the JSON type of their default in project.yml",
+    )
 
 
 def compile_project(

@@ -156,6 +156,12 @@ class Adapter(ABC):
     def prepare_schema(self, conn: Any) -> None:  # noqa: B027 - most engines need nothing
         """Make sure the schema models are built in exists (before a persistent run)."""
 
+    @contextmanager
+    def source_scope(self, conn: Any) -> Iterator[None]:
+        """Inside it, unqualified names a seed's DDL creates land with the sources, not in
+        the models' schema (engines that find both through one search path need this)."""
+        yield
+
     def prepare_sources(self, conn: Any) -> None:  # noqa: B027 - most engines need nothing
         """Settings the sources' storage needs so that other writers never wait on us
         (``runner seed`` and ``runner run`` call it; a read-only connection cannot)."""

@@ -82,6 +82,23 @@ class PostgresAdapter(Adapter):
             current = conn.execute("SHOW search_path").fetchone()[0]
             conn.execute(f'SET search_path TO "{quote(self.schema)}", {current}')
 
+    @contextmanager
+    def source_scope(self, conn: Any) -> Iterator[None]:
+        """The search path without the models' schema (which connect() put first), so
+        a seed's ``CREATE TABLE events`` goes where the sources live even once the
+        models' schema exists; restored on the way out."""
+        if not self.schema:
+            yield
+            return
+        current = self.query(conn, "SHOW search_path")[1][0][0]
+        rest = [p.strip() for p in current.split(",")]
+        rest = [p for p in rest if p.strip('"') != self.schema] or ["public"]
+        self.execute(conn, f"SET search_path TO {', '.join(rest)}")
+        try:
+            yield
+        finally:
+            self.execute(conn, f"SET search_path TO {current}")
+
     def prepare_schema(self, conn: Any) -> None:
         """Create the schema when missing (checked first: CREATE SCHEMA IF NOT EXISTS needs
         the CREATE privilege on the database even when the schema is there)."""

@@ -48,12 +48,14 @@ def compile_command(args: argparse.Namespace) -> int:
 @command(
     "run",
     "build models in dependency order",
-    "Build the selected models in dependency order. With --vars the run uses temporary "
-    "tables in one connection, invisible to any other run. Incremental models add the "
-    "events that arrived since their last run (--full-refresh: rebuild).",
+    "Build the selected models in dependency order, persistent (with --vars too, as in "
+    "dbt). --temp builds them as temporary tables in one connection instead, invisible to "
+    "any other run and gone when it ends. Incremental models add the events that arrived "
+    "since their last run (--full-refresh: rebuild).",
     SELECT,
     VARS,
     option("--full-refresh", action="store_true", help="rebuild incremental models from scratch"),
+    option("--temp", action="store_true", help="build temporary tables only (a what-if run)"),
 )
 def run_command(args: argparse.Namespace) -> int:
     from runner.commands import run
@@ -61,7 +63,12 @@ def run_command(args: argparse.Namespace) -> int:
     ws = workspace(args)
     start = time.perf_counter()
     results = run(
-        ws, args.select, parse_vars(args.vars), print_result, full_refresh=args.full_refresh
+        ws,
+        args.select,
+        parse_vars(args.vars),
+        print_result,
+        temp=args.temp,
+        full_refresh=args.full_refresh,
     )
     counts = {s: sum(r.status == s for r in results) for s in ("OK", "ERROR", "SKIPPED")}
     print(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -93,6 +94,18 @@ def parse_vars(text: str | None) -> dict[str, Any]:
 
 
 def workspace(args: argparse.Namespace, database: str | None = None):
+    """The project and its database; warns on stderr about --vars the project does not
+    declare (a typo would otherwise pass without a word)."""
+    from runner.compile import unknown_vars
     from runner.workspace import Workspace
 
-    return Workspace.open(args.project_dir, database or args.database)
+    ws = Workspace.open(args.project_dir, database or args.database)
+    given = parse_vars(getattr(args, "vars", None))
+    for name in unknown_vars(ws.project, given):
+        known = ", ".join(sorted({*ws.project.vars, *ws.project.params}))
+        print(
+            f"warning: --vars names '{name}', which project.yml does not declare "
+            f"(vars and params: {known})",
+            file=sys.stderr,
+        )
+    return ws

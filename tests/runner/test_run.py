@@ -115,13 +115,22 @@ def test_failure_skips_descendants_and_points_at_the_line(shop, db_url):
 
 def test_temp_runs_leave_nothing_behind(shop, db_url):
     ws = workspace(shop(), db_url)
-    results = run(ws, None, {"minimum": 4})
+    results = run(ws, None, {"minimum": 4}, temp=True)
     assert [(r.materialized, r.status, r.rows) for r in results] == [
         ("temp", "OK", 1),
         ("temp", "OK", 1),
     ]
     with ws.adapter.connection() as conn:
         assert ws.adapter.relation_kind(conn, "base") is None
+
+
+def test_a_run_with_vars_persists_like_dbt(shop, db_url):
+    """One rule for run and build: --vars changes what is computed, not where it goes."""
+    ws = workspace(shop(), db_url)
+    seed(ws)
+    assert {r.status for r in run(ws, None, {"minimum": 4})} == {"OK"}
+    with ws.adapter.connection() as conn:
+        assert ws.adapter.query(conn, "select id from base")[1] == [(3,)]
 
 
 def test_concurrent_temp_queries_never_see_each_other(shop, db_url):

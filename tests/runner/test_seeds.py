@@ -120,3 +120,33 @@ def test_a_seed_table_written_to_since_loading_counts_as_changed(shop, db_url):
         ws.adapter.execute(conn, "insert into items (id, name, qty) values (9, 'z', 1)")
     seed(ws)
     assert _kind(ws, "inc") is None
+
+
+def test_reseeding_after_a_run_keeps_the_seed_beside_the_sources(make_project, pg_database):
+    """PostgreSQL finds models and sources through one search path, the models' schema
+    first: a seed loaded once that schema exists must still land with the sources.
+    (A URL that sets search_path itself turns the models' schema off, so this test uses
+    the database's own search path and a seed name of its own.)"""
+    import uuid
+
+    from runner.commands import run
+
+    tag = uuid.uuid4().hex[:8]
+    root = make_project({
+        "project.yml": f"name: t\nschema: m_{tag}\nsources:\n  s:\n    tables:\n      seed_{tag}: {{}}\n",
+        f"seeds/seed_{tag}.csv": "id,qty\n1,2\n2,3\n",
+        "models/base.sql": f"{{{{ config(materialized='table') }}}} select * from {{{{ source('s', 'seed_{tag}') }}}}",
+    })  # fmt: skip
+    ws = Workspace.open(root, pg_database)
+    try:
+        seed(ws)
+        run(ws, None, None)
+        seed(ws)
+        with ws.adapter.connection() as conn:
+            found = ws.adapter.query(conn, f"select to_regclass('m_{tag}.seed_{tag}')")[1][0][0]
+            rows = ws.adapter.query(conn, f"select count(*) from seed_{tag}")[1][0][0]
+    finally:
+        with ws.adapter.connection() as conn:
+            ws.adapter.execute(conn, f"DROP SCHEMA IF EXISTS m_{tag} CASCADE")
+            ws.adapter.execute(conn, f"DROP TABLE IF EXISTS public.seed_{tag}")
+    assert found is None and rows == 2
