@@ -47,7 +47,7 @@
   function readFragment() {
     const params = new URLSearchParams(location.hash.slice(1));
     const end = params.get("end");
-    if (end && /^\d{4}-\d{2}-\d{2}$/.test(end)) state.end = end;
+    if (end && /^\d{4}-\d{2}-\d{2}$/.test(end) && !Number.isNaN(Date.parse(end))) state.end = end;
     const token = params.get("token");
     if (token) {
       sessionStorage.setItem(TOKEN_KEY, token);
