@@ -188,9 +188,36 @@ def test_the_performance_table_shows_the_endpoints_rows(opened, site):
     assert rows == [[p["slug"], *(p[k] for k in keys)] for p in expected] != []
 
 
-def test_the_charts_are_drawn(opened):
-    sizes = opened.eval_on_selector_all("canvas", "cs => cs.map(c => c.width * c.height)")
-    assert len(sizes) == 3 and all(sizes)
+def chart_data(page, canvas: str) -> dict:
+    """What Chart.js holds for a canvas: its labels and each dataset's numbers."""
+    return page.evaluate(
+        """id => { const c = Chart.getChart(document.getElementById(id));
+            return {labels: c.data.labels, series: c.data.datasets.map(d => d.data)}; }""",
+        canvas,
+    )
+
+
+def test_the_sales_chart_draws_the_endpoints_sales_per_day(opened, site):
+    expected = endpoint(site)
+    days = [d["date"] for d in expected["events_timeline"]]
+    sales = {d["date"]: d["count"] for d in expected["sales_by_day"]}
+    drawn = chart_data(opened, "sales-chart")
+    assert drawn == {"labels": days, "series": [[sales.get(d, 0) for d in days]]}
+    assert sum(drawn["series"][0]) == expected["total_sales"] > 0
+
+
+@pytest.mark.parametrize(
+    ("canvas", "timeline", "types"),
+    [
+        ("events-chart", "events_timeline", ("product_view", "add_to_cart", "begin_checkout")),
+        ("errors-chart", "errors_timeline", ("payment_error", "checkout_error")),
+    ],
+)
+def test_a_timeline_chart_draws_the_endpoints_timeline(opened, site, canvas, timeline, types):
+    expected = endpoint(site)[timeline]
+    drawn = chart_data(opened, canvas)
+    assert drawn["labels"] == [d["date"] for d in expected]
+    assert drawn["series"][: len(types)] == [[d[t] for d in expected] for t in types]
 
 
 def test_the_token_leaves_the_address_bar(opened):
@@ -245,6 +272,7 @@ def test_an_invalid_token_asks_to_sign_in_again(page, problems, site):
     open_with_token(page, site, "not-a-token")
     assert "Inicia sesión de nuevo" in page.inner_text("#error[data-status='401']")
     assert page.is_visible("#sign-in") and page.is_hidden("#dashboard")
+    assert page.evaluate("sessionStorage.getItem('dashboard.token')") is None
 
 
 def test_a_customer_token_is_told_it_is_not_an_admin(page, problems, site):
