@@ -305,7 +305,7 @@
     }
   }
 
-  function wire() {
+  function wireControls() {
     for (const button of document.querySelectorAll("[data-mode]")) {
       button.addEventListener("click", () => {
         state.mode = button.dataset.mode;
@@ -323,6 +323,9 @@
     for (const button of document.querySelectorAll("[data-lang]")) {
       button.addEventListener("click", () => setLanguage(button.dataset.lang));
     }
+  }
+
+  function wireSignIn() {
     $("#sign-in").addEventListener("submit", (event) => {
       event.preventDefault();
       const input = $("#token-input");
@@ -334,11 +337,17 @@
     });
     $("#sign-out").addEventListener("click", () => {
       sessionStorage.removeItem(TOKEN_KEY);
+      if (state.controller) state.controller.abort();
+      state.seq++; // an answer still on its way is not drawn
       state.data = null;
       askForToken(null);
       renderProblem();
+      setBusy(false);
     });
-    // refresh every 30 s while the page is visible, and on coming back after longer
+  }
+
+  // refresh every 30 s while the page is visible, and on coming back after longer
+  function wireRefresh() {
     setInterval(() => {
       if (document.visibilityState === "visible" && sessionStorage.getItem(TOKEN_KEY)) load();
     }, REFRESH_MS);
@@ -349,7 +358,9 @@
   }
 
   readFragment();
-  wire();
+  wireControls();
+  wireSignIn();
+  wireRefresh();
   setLanguage(sessionStorage.getItem(LANG_KEY) || "es");
   load();
 })();

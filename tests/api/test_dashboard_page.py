@@ -312,6 +312,12 @@ def test_a_pasted_token_is_kept_for_the_tab(page, problems, site):
     assert page.evaluate("sessionStorage.getItem('dashboard.token')") == pasted
 
 
+def test_signing_out_forgets_the_token_and_hides_the_numbers(opened):
+    opened.click("#sign-out")
+    assert opened.is_visible("#sign-in") and opened.is_hidden("#dashboard")
+    assert opened.evaluate("sessionStorage.getItem('dashboard.token')") is None
+
+
 def test_english_is_available(opened):
     opened.click('button[data-lang="en"]')
     assert opened.inner_text("h1") == "Store analytics"
