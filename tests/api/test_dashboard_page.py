@@ -18,7 +18,7 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -229,6 +229,15 @@ def test_the_first_request_is_the_admin_pages(page, problems, site):
         page.goto(site["page"])
     assert request.value.url.endswith(f"?{query('total', 7)}")
     assert request.value.headers["authorization"] == f"Bearer {site['token']}"
+
+
+def test_without_end_the_page_asks_for_today_in_utc(new_context, site):
+    """23:30 in Bogotá (UTC-5) is already the next day in UTC: the admin page's `end`."""
+    page = new_context(timezone_id="America/Bogota").new_page()
+    page.clock.install(time=datetime(2024, 5, 22, 4, 30, tzinfo=timezone.utc))
+    with page.expect_request(API) as request:
+        page.goto(f"{site['base']}/#token={site['token']}")
+    assert request.value.url.endswith(f"?{query('total', 7)}")
 
 
 def test_the_mode_toggle_asks_for_unique_counts(opened, site):
