@@ -11,6 +11,7 @@ from api.auth import Authenticator
 from api.config import Config
 from api.errors import ErrorMapper, unexpected
 from api.openapi import OpenAPIResource
+from api.page import STATIC_DIR, STATIC_PREFIX, PageHeaders, PageResource
 from api.refresher import Refresher
 from api.resources import DashboardResource, HealthResource, ReadyResource
 from api.service import DashboardService
@@ -59,6 +60,7 @@ def create_app(config: Config, service: DashboardService | None = None) -> falco
         middleware=[
             AccessLog(),
             NoStore(),
+            PageHeaders(),
             falcon.CORSMiddleware(allow_origins=list(config.cors_origins)),
         ]
     )
@@ -72,6 +74,8 @@ def create_app(config: Config, service: DashboardService | None = None) -> falco
     app.add_route("/api/openapi.json", OpenAPIResource(lambda: service.contract))
     app.add_route("/healthz", HealthResource())
     app.add_route("/readyz", ReadyResource(service))
+    app.add_route("/", PageResource())
+    app.add_static_route(STATIC_PREFIX, str(STATIC_DIR))
     return app
 
 

@@ -122,9 +122,21 @@ def up_command(args: argparse.Namespace) -> int:
     if "JWT_SECRET" not in os.environ:
         print("== JWT_SECRET is not set: a random secret serves this local session only")
     token = make_token(admin=True, lifetime=8 * 3600, secret=secret)
-    url = f"http://{args.host}:{args.port}/api/analytics/dashboard-stats/?mode=total&as_of={as_of}"
-    print(
-        f"== admin token (8 h):\n{token}\n== try:\n"
-        f"curl -s -H 'Authorization: Bearer {token}' '{url}'"
-    )
+    print(handover(f"http://{args.host}:{args.port}", token, as_of))
     return serve(args.project_dir, args.database, args.host, args.port, 2, 4, secret=secret)
+
+
+def handover(base: str, token: str, as_of: str) -> str:
+    """What ``runner up`` prints for a person: the token, the curl line, and the
+    dashboard page's URL. The page gets the token in the fragment (``#token=``), which a
+    browser never sends to a server, so it reaches no log, and ``end`` = the fixtures'
+    date so that the page shows their week (it would ask for today's otherwise)."""
+    from runner.params import parse_timestamp
+
+    curl = f"{base}/api/analytics/dashboard-stats/?mode=total&as_of={as_of}"
+    page = f"{base}/#token={token}&end={parse_timestamp(as_of, 'as_of')[:10]}"
+    return (
+        f"== admin token (8 h):\n{token}\n== try:\n"
+        f"curl -s -H 'Authorization: Bearer {token}' '{curl}'\n"
+        f"== or open the dashboard in a browser:\n{page}"
+    )
