@@ -19,6 +19,7 @@ from pathlib import Path
 
 from runner.compile import CompiledProject
 from runner.docs_meta import column_types, load_doc_blocks, render_description
+from runner.properties import ModelProperties
 
 STATIC = Path(__file__).with_name("docs_static")
 ASSETS = ("dagre.min.js", "dagre.LICENSE", "graphlib.LICENSE", "dag.js", "docs.css")
@@ -102,13 +103,15 @@ def _links(names: Iterable[str]) -> str:
 
 
 def _columns_table(
-    columns: dict[str, str], types: dict[str, tuple[str, bool]], blocks: dict[str, str], where: str
+    props: ModelProperties | None, types: dict[str, tuple[str, bool]], blocks: dict[str, str]
 ) -> str:
+    columns = props.columns if props else {}
     rows = []
     for column in dict.fromkeys([*types, *columns]):
         kind, declared = types.get(column, ("", False))
         css = "" if declared else " class='inferred' title='inferred from the compiled SQL'"
-        text = render_description(columns.get(column) or "", blocks, f"{where}.{column}")
+        where = f"{props.name}.{column}" if props else column
+        text = render_description(columns.get(column) or "", blocks, where, props and props.path)
         rows.append(
             f"<tr><td>{html.escape(column)}</td><td{css}>{html.escape(kind)}</td>"
             f"<td class='description'>{html.escape(text)}</td></tr>"
@@ -127,7 +130,7 @@ def _model_body(
 ) -> str:
     model = compiled.models[name]
     props = compiled.project.properties.get(name)
-    description = render_description(props.description if props else "", blocks, name)
+    description = render_description(props.description, blocks, name, props.path) if props else ""
     tests = [t.name for t in props.tests] if props else []
     tests += [u.name + " (unit)" for u in compiled.project.unit_tests.values() if u.model == name]
     sources = _links(source_id(*s) for s in model.sources)
@@ -139,7 +142,7 @@ def _model_body(
         f"<p><b>{model.materialized}</b> &middot; {html.escape(model.path)}</p>"
         f"<p>parents: {_links(model.refs)} &middot; sources: {sources} &middot; "
         f"children: {children}</p>"
-        f"{_columns_table(props.columns if props else {}, types, blocks, name)}"
+        f"{_columns_table(props, types, blocks)}"
         f"<h2>Tests</h2><ul>{test_items}</ul>"
         f"<h2>SQL</h2><pre>{html.escape(model.sql)}</pre>"
     )

@@ -42,7 +42,9 @@ def load_doc_blocks(root: Path) -> dict[str, str]:
     return blocks
 
 
-def render_description(text: str, blocks: dict[str, str], where: str) -> str:
+def render_description(
+    text: str, blocks: dict[str, str], where: str, path: str | None = None
+) -> str:
     """``text`` with each ``{{ doc('name') }}`` replaced by its block; an unknown name is
     an error naming the known ones, as a typo would otherwise print an empty description."""
     if "{{" not in text:
@@ -51,14 +53,16 @@ def render_description(text: str, blocks: dict[str, str], where: str) -> str:
     def doc(name: str) -> str:
         if name not in blocks:
             known = ", ".join(sorted(blocks)) or "none"
-            raise ConfigError(f"unknown doc block '{name}' in {where}", hint=f"known: {known}")
+            raise ConfigError(
+                f"unknown doc block '{name}' in {where}", path=path, hint=f"known: {known}"
+            )
         return blocks[name]
 
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
     try:
         return env.from_string(text).render(doc=doc)
     except jinja2.TemplateError as exc:
-        raise ConfigError(f"invalid description in {where}: {exc}") from None
+        raise ConfigError(f"invalid description in {where}: {exc}", path=path) from None
 
 
 def column_types(compiled: CompiledProject) -> dict[str, dict[str, tuple[str, bool]]]:
