@@ -65,3 +65,11 @@ def test_cli_and_unknown_column(capsys):
     assert "store.events.product_name  (source)" in capsys.readouterr().out
     with pytest.raises(GraphError):
         column_lineage(Workspace.open(REPO, "sqlite:///:memory:").compile(bind=False), "nope.x")
+
+
+def test_cli_verbose_prints_the_detailed_tree(capsys):
+    target = "product_performance.name"
+    assert main(["lineage", "--project-dir", str(REPO), "--verbose", target]) == 0
+    verbose = capsys.readouterr().out.splitlines()
+    assert len(verbose) > len(_lineage(ENGINES[0], target))
+    assert "events.product_name  (source)" in [line.strip() for line in verbose]  # sqlglot's name
