@@ -1,107 +1,160 @@
-"""``runner docs``: a self-contained static site under target/docs/.
+"""``runner docs``: a static site under target/docs/, opened from disk.
 
-index.html draws the DAG as inline SVG (one column per depth, nodes linked to their
-pages); each model page shows its description, columns, tests, rendered SQL and links
-to its parents and children. No JavaScript, no external assets.
+index.html has a search box, the list of models and the DAG (models and the sources
+they read). The DAG is laid out in the browser by dagre, a layout library vendored in
+``runner/docs_static/`` (see VENDORED.md there): boxes sized to their labels,
+arrowheads, edges routed around the boxes. The graph itself is written to graph.js as
+data; every script is a separate file because the site is static files with no server.
+Each model page shows its description (``{{ doc() }}`` blocks rendered), its columns
+with types, tests, the rendered SQL (wrapped) and links to its parents and children.
 """
 
 from __future__ import annotations
 
 import html
+import json
+import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 from runner.compile import CompiledProject
+from runner.docs_meta import column_types, load_doc_blocks, render_description
+from runner.properties import ModelProperties
 
-STYLE = """body{font:14px/1.4 system-ui,sans-serif;margin:2em;max-width:70em}
-pre{background:#f6f8fa;padding:1em;overflow:auto}table{border-collapse:collapse}
-td,th{border:1px solid #ddd;padding:.3em .6em;text-align:left}a{color:#0550ae}"""
+STATIC = Path(__file__).with_name("docs_static")
+ASSETS = ("dagre.min.js", "dagre.LICENSE", "graphlib.LICENSE", "dag.js", "docs.css")
+SCRIPTS = ("dagre.min.js", "graph.js", "dag.js")
 
 
-def _page(title: str, body: str) -> str:
+def _page(title: str, body: str, scripts: Iterable[str] = (), wide: bool = False) -> str:
+    # the index is as wide as the window, for the DAG; a model page keeps lines readable
+    tags = "".join(f"<script src='{s}'></script>" for s in scripts)
+    main = "<main class='wide'>" if wide else "<main>"
     return (
         f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-        f"<style>{STYLE}</style></head><body>{body}</body></html>\n"
+        f"<link rel='stylesheet' href='docs.css'></head><body>{main}{body}</main>{tags}"
+        "</body></html>\n"
     )
 
 
-def _depths(compiled: CompiledProject) -> dict[str, int]:
-    depth: dict[str, int] = {}
-    for name in compiled.graph.order:
-        parents = compiled.graph.parents[name]
-        depth[name] = 1 + max((depth[p] for p in parents), default=-1)
-    return depth
+def source_id(source: str, table: str) -> str:
+    """The node id and page name of a source table (models are named by their own name)."""
+    return f"source.{source}.{table}"
 
 
-def dag_svg(compiled: CompiledProject) -> str:
-    depth = _depths(compiled)
-    columns: dict[int, list[str]] = {}
+def graph_data(compiled: CompiledProject) -> dict:
+    """Nodes (sources, then models in execution order) and edges, for dag.js to lay out."""
+    nodes = [
+        {"id": source_id(*key), "label": ".".join(key), "kind": "source"}
+        for key in sorted(compiled.project.sources)
+    ]
+    nodes += [
+        {"id": name, "label": name, "kind": compiled.models[name].materialized}
+        for name in compiled.graph.order
+    ]
+    for node in nodes:
+        node["href"] = f"{node['id']}.html"
+    edges = []
     for name in compiled.graph.order:
-        columns.setdefault(depth[name], []).append(name)
-    pos = {
-        n: (20 + d * 240, 20 + i * 40) for d, names in columns.items() for i, n in enumerate(names)
-    }
-    width = 40 + 240 * (max(columns) + 1)
-    height = 40 + 40 * max(len(v) for v in columns.values())
-    parts = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}'>"]
-    for child, parents in compiled.graph.parents.items():
-        for parent in parents:
-            (x1, y1), (x2, y2) = pos[parent], pos[child]
-            parts.append(
-                f"<line x1='{x1 + 180}' y1='{y1 + 12}' x2='{x2}' y2='{y2 + 12}' stroke='#999'/>"
-            )
-    for name, (x, y) in pos.items():
-        kind = compiled.models[name].materialized
-        parts.append(
-            f"<a href='{name}.html'><rect x='{x}' y='{y}' width='180' height='24' rx='4' "
-            f"fill='#eef4ff' stroke='#0550ae'/><text x='{x + 6}' y='{y + 16}'>"
-            f"{html.escape(name)} ({kind})</text></a>"
-        )
-    parts.append("</svg>")
-    return "".join(parts)
+        model = compiled.models[name]
+        edges += [{"from": source_id(*s), "to": name} for s in model.sources]
+        edges += [{"from": parent, "to": name} for parent in model.refs]
+    return {"nodes": nodes, "edges": edges}
 
 
 def write_docs(compiled: CompiledProject) -> Path:
+    """Write the site and return its folder; running it again replaces every file."""
     out = compiled.project.target_dir / "docs"
     out.mkdir(parents=True, exist_ok=True)
-    project = compiled.project
-    items = "".join(
-        f"<li><a href='{n}.html'>{html.escape(n)}</a></li>" for n in compiled.graph.order
-    )
-    (out / "index.html").write_text(
-        _page(
-            project.name, f"<h1>{html.escape(project.name)}</h1>{dag_svg(compiled)}<ul>{items}</ul>"
-        ),
-        encoding="utf-8",
-    )
+    for asset in ASSETS:
+        shutil.copyfile(STATIC / asset, out / asset)
+    graph = graph_data(compiled)
+    (out / "graph.js").write_text(f"window.DOCS_GRAPH = {json.dumps(graph, indent=1)};\n")
+    (out / "index.html").write_text(_index(compiled, graph), encoding="utf-8")
+    blocks = load_doc_blocks(compiled.project.root)
+    types = column_types(compiled)
     for name in compiled.models:
-        (out / f"{name}.html").write_text(
-            _page(name, _model_body(compiled, name)), encoding="utf-8"
-        )
+        body = _model_body(compiled, name, blocks, types[name])
+        (out / f"{name}.html").write_text(_page(name, body), encoding="utf-8")
+    for key, source in compiled.project.sources.items():
+        body = _source_body(compiled, key, source.identifier, source.columns)
+        (out / f"{source_id(*key)}.html").write_text(_page(".".join(key), body), encoding="utf-8")
     return out
 
 
-def _links(names) -> str:
+def _index(compiled: CompiledProject, graph: dict) -> str:
+    name = html.escape(compiled.project.name)
+    items = "".join(
+        f"<li data-name='{html.escape(n['label'])}'><a href='{n['href']}'>"
+        f"{html.escape(n['label'])}</a> <span class='kind'>{n['kind']}</span></li>"
+        for n in graph["nodes"]
+    )
+    body = (
+        f"<h1>{name}</h1><input id='search' type='search' placeholder='filter models' "
+        "aria-label='filter models' autocomplete='off'>"
+        "<div class='dag'><svg id='dag' xmlns='http://www.w3.org/2000/svg'></svg></div>"
+        f"<ul id='models'>{items}</ul>"
+    )
+    return _page(compiled.project.name, body, SCRIPTS, wide=True)
+
+
+def _links(names: Iterable[str]) -> str:
     return ", ".join(f"<a href='{n}.html'>{html.escape(n)}</a>" for n in names) or "none"
 
 
-def _model_body(compiled: CompiledProject, name: str) -> str:
+def _columns_table(
+    props: ModelProperties | None, types: dict[str, tuple[str, bool]], blocks: dict[str, str]
+) -> str:
+    columns = props.columns if props else {}
+    rows = []
+    for column in dict.fromkeys([*types, *columns]):
+        kind, declared = types.get(column, ("", False))
+        css = "" if declared else " class='inferred' title='inferred from the compiled SQL'"
+        where = f"{props.name}.{column}" if props else column
+        text = render_description(columns.get(column) or "", blocks, where, props and props.path)
+        rows.append(
+            f"<tr><td>{html.escape(column)}</td><td{css}>{html.escape(kind)}</td>"
+            f"<td class='description'>{html.escape(text)}</td></tr>"
+        )
+    return (
+        "<h2>Columns</h2><table><tr><th>column</th><th>type</th><th>description</th></tr>"
+        f"{''.join(rows)}</table>"
+    )
+
+
+def _model_body(
+    compiled: CompiledProject,
+    name: str,
+    blocks: dict[str, str],
+    types: dict[str, tuple[str, bool]],
+) -> str:
     model = compiled.models[name]
     props = compiled.project.properties.get(name)
-    columns = props.columns if props else {}
+    description = render_description(props.description, blocks, name, props.path) if props else ""
     tests = [t.name for t in props.tests] if props else []
     tests += [u.name + " (unit)" for u in compiled.project.unit_tests.values() if u.model == name]
-    rows = "".join(
-        f"<tr><td>{html.escape(c)}</td><td>{html.escape(d or '')}</td></tr>"
-        for c, d in columns.items()
-    )
-    sources = ", ".join(".".join(s) for s in model.sources) or "none"
+    sources = _links(source_id(*s) for s in model.sources)
+    children = _links(sorted(compiled.graph.children[name]))
+    test_items = "".join(f"<li>{html.escape(t)}</li>" for t in tests) or "<li>none</li>"
     return (
         f"<p><a href='index.html'>all models</a></p><h1>{html.escape(name)}</h1>"
-        f"<p>{html.escape(props.description if props else '')}</p>"
+        f"<p class='description'>{html.escape(description)}</p>"
         f"<p><b>{model.materialized}</b> &middot; {html.escape(model.path)}</p>"
-        f"<p>parents: {_links(model.refs)} &middot; sources: {html.escape(sources)} &middot; "
-        f"children: {_links(sorted(compiled.graph.children[name]))}</p>"
-        f"<h2>Columns</h2><table><tr><th>column</th><th>description</th></tr>{rows}</table>"
-        f"<h2>Tests</h2><ul>{''.join(f'<li>{html.escape(t)}</li>' for t in tests) or '<li>none</li>'}</ul>"
+        f"<p>parents: {_links(model.refs)} &middot; sources: {sources} &middot; "
+        f"children: {children}</p>"
+        f"{_columns_table(props, types, blocks)}"
+        f"<h2>Tests</h2><ul>{test_items}</ul>"
         f"<h2>SQL</h2><pre>{html.escape(model.sql)}</pre>"
+    )
+
+
+def _source_body(
+    compiled: CompiledProject, key: tuple[str, str], table: str, columns: Iterable[str]
+) -> str:
+    readers = [n for n in compiled.graph.order if key in compiled.models[n].sources]
+    rows = "".join(f"<tr><td>{html.escape(c)}</td></tr>" for c in columns)
+    return (
+        f"<p><a href='index.html'>all models</a></p><h1>{html.escape('.'.join(key))}</h1>"
+        f"<p>source table <b>{html.escape(table)}</b> &middot; read by: {_links(readers)}</p>"
+        f"<h2>Columns</h2><table><tr><th>column</th></tr>{rows}</table>"
     )

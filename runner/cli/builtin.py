@@ -184,13 +184,20 @@ def _show_built(result) -> None:
     "lineage",
     "upstream columns of MODEL.COLUMN down to the sources",
     "Print the columns MODEL.COLUMN is computed from, through every upstream model (and "
-    "its CTEs) down to the source columns, with sqlglot's lineage.",
+    "its CTEs) down to the source columns, with sqlglot's lineage: a tree of model and "
+    "source columns, each column's inputs printed once.",
     option("target", metavar="MODEL.COLUMN"),
+    option(
+        "--verbose",
+        action="store_true",
+        help="print sqlglot's full tree: every CTE, alias and UNION branch inside the models",
+    ),
 )
 def lineage_command(args: argparse.Namespace) -> int:
     from runner.lineage import column_lineage
 
-    for line in column_lineage(workspace(args).compile(bind=False), args.target):
+    compiled = workspace(args).compile(bind=False)
+    for line in column_lineage(compiled, args.target, verbose=args.verbose):
         print(line)
     return 0
 
