@@ -24,15 +24,18 @@ def query_models(
     compiled: CompiledProject,
     outputs: Iterable[str],
     params: dict[str, Any] | None = None,
+    limit: int | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
-    """Rows of each output model. ``params`` overrides the bound values the project was
-    compiled with; each is validated by its param's spec first (a choice param is part
-    of the compiled SQL and cannot be overridden here)."""
+    """Rows of each output model (at most ``limit`` each). ``params`` overrides the
+    bound values the project was compiled with; each is validated by its param's spec
+    first (a choice param is part of the compiled SQL and cannot be overridden here)."""
     values = {**compiled.params, **compiled.bound_params(params or {})}
     outputs = list(outputs)
     needed = set(outputs).union(*(compiled.graph.ancestors(o) for o in outputs))
     nodes = [m for m in executable(compiled, needed) if m.materialized != "incremental"]
-    parents = {p for m in nodes for p in m.refs}
+    # read by another node, directly or through an inlined ephemeral model
+    parents = set().union(*(compiled.graph.ancestors(o) for o in outputs))
+    parents |= {p for m in nodes for p in m.refs}
     results: dict[str, list[dict[str, Any]]] = {}
     with adapter.scratch(conn):
         for model in nodes:
@@ -42,8 +45,15 @@ def query_models(
                     adapter.create_temp_table_as(conn, model.name, model.sql, bound)
                 if model.name in outputs:
                     sql = model.sql if model.name not in parents else f"SELECT * FROM {model.name}"
+                    if limit is not None:
+                        sql = f"SELECT * FROM (\n{sql}\n) AS limited LIMIT {int(limit)}"
                     columns, rows = adapter.query(conn, sql, bound)
                     results[model.name] = [dict(zip(columns, row)) for row in rows]
             except DatabaseError as exc:
-                raise locate(model, exc, header_lines=1 if model.name in parents else 0) from exc
+                raise locate(model, exc, header_lines=_header(model.name, parents, limit)) from exc
     return results
+
+
+def _header(name: str, parents: set[str], limit: int | None) -> int:
+    """Lines that precede the model's SQL in what ran: a CREATE, or the LIMIT wrapper."""
+    return 1 if name in parents or limit is not None else 0

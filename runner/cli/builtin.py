@@ -181,6 +181,26 @@ def _show_built(result) -> None:
 
 
 @command(
+    "show",
+    "print the first rows of a model or an inline query",
+    "Run MODEL's compiled SQL (or --inline SQL, which may use ref(), source(), var() and "
+    "macros) and print its first rows as a table, as dbt show does. Writes nothing: "
+    "parents are computed as temporary tables, incremental ones read as they are.",
+    option("model", nargs="?", metavar="MODEL", help="the model to show"),
+    option("--inline", metavar="SQL", help="a query to show instead of a model"),
+    option("--limit", type=int, default=5, help="rows to print (default: 5)"),
+    VARS,
+)
+def show_command(args: argparse.Namespace) -> int:
+    from runner.show import format_table, show
+
+    shown = show(workspace(args), args.model, args.inline, args.limit, parse_vars(args.vars))
+    for line in format_table(shown):
+        print(line)
+    return 0
+
+
+@command(
     "lineage",
     "upstream columns of MODEL.COLUMN down to the sources",
     "Print the columns MODEL.COLUMN is computed from, through every upstream model (and "
