@@ -41,13 +41,18 @@ SERVER = (
     *PERIOD,
 )
 def dashboard_command(args: argparse.Namespace) -> int:
+    from api.coverage import empty_window_warning
     from api.query import parse_query
     from api.service import DashboardService
 
     given = {"mode": args.mode, "as_of": args.as_of, "start": args.start, "end": args.end}
     query = parse_query({k: v for k, v in given.items() if v is not None}, days=args.days)
-    body = DashboardService(workspace(args)).compute(query.mode, query.as_of, query.days)
+    ws = workspace(args)
+    body = DashboardService(ws).compute(query.mode, query.as_of, query.days)
     sys.stdout.buffer.write(json.dumps(body, ensure_ascii=False).encode("utf-8") + b"\n")
+    warning = empty_window_warning(ws, query.as_of, query.days)
+    if warning:
+        print(warning, file=sys.stderr)
     return 0
 
 
@@ -118,12 +123,32 @@ def up_command(args: argparse.Namespace) -> int:
     print(json.dumps(DashboardService(ws).compute("total", as_of), ensure_ascii=False, indent=2))
     if args.no_serve:
         return 0
+    ensure_port_free(args.host, args.port)
     secret = os.environ.get("JWT_SECRET") or secrets.token_urlsafe(32)
     if "JWT_SECRET" not in os.environ:
         print("== JWT_SECRET is not set: a random secret serves this local session only")
     token = make_token(admin=True, lifetime=8 * 3600, secret=secret)
     print(handover(f"http://{args.host}:{args.port}", token, as_of))
     return serve(args.project_dir, args.database, args.host, args.port, 2, 4, secret=secret)
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """Refuse before printing a token that could not be used: a port already taken
+    used to print the token, then gunicorn's "Can't connect" with no hint."""
+    import socket
+
+    from runner.errors import ParamError
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ParamError(
+                f"cannot listen on {host}:{port}: {exc.strerror}",
+                param="--port",
+                hint=f"another server holds it: stop it, or pass --port {port + 1}",
+            ) from None
 
 
 def handover(base: str, token: str, as_of: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 
 from runner.cli.registry import EXIT_FAILED, SELECT, VARS, command, option, parse_vars, workspace
@@ -75,7 +76,20 @@ def run_command(args: argparse.Namespace) -> int:
         f"Done in {time.perf_counter() - start:.2f}s: {counts['OK']} OK, "
         f"{counts['ERROR']} ERROR, {counts['SKIPPED']} SKIPPED ({ws.dialect})"
     )
+    warn_empty(results)
     return EXIT_FAILED if counts["ERROR"] or counts["SKIPPED"] else 0
+
+
+def warn_empty(results) -> None:
+    """An empty table is usually a filter that matched nothing (a timestamp param that
+    defaults to now over old data): said on stderr, never silent."""
+    for r in results:
+        if r.status == "OK" and r.rows == 0 and r.materialized in ("table", "temp"):
+            print(
+                f"warning: {r.name} ({r.materialized}) holds no rows; if that is unexpected, "
+                "check the params it reads (project.yml params:, --vars)",
+                file=sys.stderr,
+            )
 
 
 def print_result(index: int, total: int, result) -> None:

@@ -169,3 +169,12 @@ def test_unreachable_database_is_one_clear_error(shop):
     with pytest.raises(DatabaseError) as err:
         run(ws, None, None)
     assert err.value.unavailable and "\n" not in err.value.message
+
+
+def test_the_cli_warns_about_a_table_left_empty(shop, db_url, capsys):
+    from runner.cli import main
+
+    args = ["--project-dir", str(shop()), "--database", db_url]
+    assert main(["seed", *args]) == 0
+    assert main(["run", *args, "--vars", '{"minimum": 99}']) == 0
+    assert "warning: base (table) holds no rows" in capsys.readouterr().err
