@@ -17,7 +17,7 @@ from typing import Any
 
 from runner.adapters.base import quote
 from runner.compile import compile_project
-from runner.errors import RunnerError
+from runner.errors import ConfigError, RunnerError
 from runner.properties import UnitTest
 from runner.render import Renderer
 
@@ -77,6 +77,7 @@ def _run_one(ws, renderer: Renderer, test: UnitTest) -> UnitResult:
     start = time.perf_counter()
     compiled = compile_project(ws.project, ws.dialect, test.vars, bind=True, renderer=renderer)
     model = compiled.models[test.model]
+    check_inputs(compiled, test)
     adapter = ws.adapter
     with adapter.connection() as conn, adapter.transaction(conn, rollback=True):
         for relation, rows in test.given:
@@ -95,6 +96,37 @@ def _run_one(ws, renderer: Renderer, test: UnitTest) -> UnitResult:
     return UnitResult(
         test.name, test.model, status, time.perf_counter() - start, test.path, test.line, diff
     )
+
+
+def model_inputs(compiled, name: str) -> set[str]:
+    """The relations a model reads: its refs and source tables, and those of the
+    ephemeral models inlined into it (which a test may also give rows for)."""
+    sources = compiled.project.sources
+    inputs: set[str] = set()
+    stack = [name]
+    while stack:
+        model = compiled.models[stack.pop()]
+        inputs |= {sources[key].identifier for key in model.sources if key in sources}
+        for parent in model.refs:
+            inputs.add(parent)
+            if compiled.models[parent].materialized == "ephemeral":
+                stack.append(parent)
+    return inputs
+
+
+def check_inputs(compiled, test: UnitTest) -> None:
+    """A given input the model never reads would be silently ignored: an error listing
+    the model's real inputs instead."""
+    inputs = model_inputs(compiled, test.model)
+    for relation, _ in test.given:
+        if relation not in inputs:
+            raise ConfigError(
+                f"unit test {test.name}: given input '{relation}' is not read by {test.model}",
+                model=test.model,
+                path=test.path,
+                line=test.line,
+                hint="its inputs: " + ", ".join(sorted(inputs)),
+            )
 
 
 def _comparable(value: Any) -> Any:

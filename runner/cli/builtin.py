@@ -138,22 +138,28 @@ def test_command(args: argparse.Namespace) -> int:
     "run model unit tests (given rows in, expected rows out)",
     "Run the unit_tests: of the YAML beside the models. Each model runs on its given "
     "input rows (as TEMP tables), no parent is built. In-memory SQLite unless --database "
-    "says otherwise. Prints a row diff on failure; exits 1 on any failure.",
+    "says otherwise; --also URL runs them on another database too (repeatable), so one "
+    "command catches SQL that only one engine accepts. Prints a row diff on failure; "
+    "exits 1 on any failure.",
     SELECT,
+    option("--also", action="append", default=[], metavar="URL", help="another database"),
 )
 def unit_command(args: argparse.Namespace) -> int:
     from runner.unittests import run_unit_tests
 
-    ws = workspace(args, database=args.database or "sqlite:///:memory:")
-    results = run_unit_tests(ws, args.select)
-    for i, r in enumerate(results, start=1):
-        print(f"[{i}/{len(results)}] {r.status} {r.name} ({r.model}) {r.seconds:.2f}s")
-        for line in r.diff:
-            print(f"    {line}")
-        if r.message:
-            print("    " + r.message.replace("\n", "\n    "))
-    bad = sum(r.status != "PASS" for r in results)
-    print(f"Done ({ws.dialect}): {len(results) - bad} PASS, {bad} FAIL/ERROR")
+    bad = 0
+    for database in [args.database or "sqlite:///:memory:", *args.also]:
+        ws = workspace(args, database=database)
+        results = run_unit_tests(ws, args.select)
+        for i, r in enumerate(results, start=1):
+            print(f"[{i}/{len(results)}] {r.status} {r.name} ({r.model}) {r.seconds:.2f}s")
+            for line in r.diff:
+                print(f"    {line}")
+            if r.message:
+                print("    " + r.message.replace("\n", "\n    "))
+        failed = sum(r.status != "PASS" for r in results)
+        print(f"Done ({ws.dialect}): {len(results) - failed} PASS, {failed} FAIL/ERROR")
+        bad += failed
     return EXIT_FAILED if bad else 0
 
 

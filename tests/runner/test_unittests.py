@@ -48,3 +48,52 @@ def test_compare_is_order_insensitive_unless_ordered():
     rows = [{"a": 1}, {"a": 2}]
     assert compare(rows, list(reversed(rows)), ordered=False) == []
     assert compare(rows, list(reversed(rows)), ordered=True) != []
+
+
+UNREAD_INPUT = """
+unit_tests:
+  - name: gives_an_input_base_never_reads
+    model: base
+    given:
+      - input: ref('final')
+        rows: [{id: 1, q2: 2}]
+    expect:
+      rows: []
+"""
+
+
+def test_a_given_input_the_model_does_not_read_is_an_error(shop, db_url):
+    root = shop()
+    (root / "models/base_unit.yml").write_text(UNREAD_INPUT)
+    [result] = run_unit_tests(Workspace.open(root, db_url), ["base"])
+    assert result.status == "ERROR"
+    assert "given input 'final' is not read by base" in result.message
+    assert "its inputs: items" in result.message
+
+
+def test_unit_tests_run_on_both_engines_in_one_command(pg_database, capsys):
+    from tests.helpers import pg_schema_url
+
+    also = pg_schema_url(pg_database)
+    args = ["unit", "--project-dir", str(REPO), "--select", "abandonment", "--also", also]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "Done (sqlite): 1 PASS" in out and "Done (postgres): 1 PASS" in out
+
+
+def test_a_unit_test_failing_on_one_engine_fails_the_command(shop, pg_database, capsys):
+    """SQL that SQLite accepts and PostgreSQL refuses: text divided by a number."""
+    from tests.helpers import pg_schema_url
+
+    root = shop(
+        models__base_sql="select id, max(name / 2) as half from {{ source('shop', 'items') }} group by id"
+    )
+    (root / "models/base_unit.yml").write_text(
+        "unit_tests:\n  - name: halves\n    model: base\n    given:\n"
+        "      - input: source('shop', 'items')\n        rows: [{id: 1, name: '4', qty: 1}]\n"
+        "    expect:\n      rows: [{id: 1}]\n"
+    )
+    args = ["unit", "--project-dir", str(root), "--select", "base"]
+    assert main([*args, "--also", pg_schema_url(pg_database)]) == 1
+    out = capsys.readouterr().out
+    assert "Done (sqlite): 1 PASS" in out and "Done (postgres): 0 PASS, 1 FAIL/ERROR" in out
