@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from runner.errors import ConfigError, GraphError, TemplateError
+from runner.errors import ConfigError, GraphError, TemplateError, closest
 from runner.params import ParamSpec
 from runner.project import MATERIALIZATIONS, Project
 
@@ -62,7 +62,7 @@ class TemplateContext:
                 f"ref('{name}') names a model that does not exist",
                 model=self.state.model,
                 missing=name,
-                hint="check the name against `runner ls`",
+                hint=closest(name, self.project.models) or "check the name against `runner ls`",
             )
         self.state.refs.append(name)
         return name
@@ -74,7 +74,10 @@ class TemplateContext:
                 f"source('{source_name}', '{table}') is not declared",
                 model=self.state.model,
                 missing=f"{source_name}.{table}",
-                hint="declare it under sources: in project.yml",
+                hint=closest(
+                    f"{source_name}.{table}", [f"{s}.{t}" for s, t in self.project.sources]
+                )
+                or "declare it under sources: in project.yml",
             )
         self.state.sources.append(key)
         return self.project.sources[key].identifier

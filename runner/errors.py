@@ -172,3 +172,11 @@ class DatabaseError(RunnerError):
     def unavailable(self) -> bool:
         """Worth retrying later: the database, not the SQL, is the problem."""
         return self.cause in ("unavailable", "timeout")
+
+
+def closest(name: str, known) -> str | None:
+    """'did you mean ...?' with the nearest known names (difflib), or None."""
+    import difflib
+
+    matches = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
+    return "did you mean " + " or ".join(f"'{m}'" for m in matches) + "?" if matches else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Mapping
 
-from runner.errors import GraphError
+from runner.errors import GraphError, closest
 
 
 class Graph:
@@ -99,7 +99,8 @@ class Graph:
         elif core in self.parents:
             base = {core}
         else:
-            raise GraphError(f"selector '{word}' matches no model", hint="see `runner ls`")
+            hint = closest(core, self.parents) or "see `runner ls`"
+            raise GraphError(f"selector '{word}' matches no model", hint=hint)
         if not base:
             raise GraphError(f"selector '{word}' matches no model", hint="see `runner ls`")
         result = set(base)

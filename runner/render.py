@@ -272,6 +272,16 @@ class _located:
                 line=line,
                 snippet=_line(self.templates.get(path), line),
             ) from None
+        if isinstance(exc, jinja2.UndefinedError) and "was not provided" in exc.message:
+            path, line = _caller_frame(exc, self.templates)  # the call, not the macro
+            raise TemplateError(
+                f"a macro was called without an argument: {exc.message}",
+                model=self.model,
+                path=path,
+                line=line,
+                snippet=_line(self.templates.get(path), line),
+                hint="pass every parameter the macro declares (or give it a default)",
+            ) from None
         if isinstance(exc, jinja2.UndefinedError):
             raise TemplateError(
                 f"undefined: {exc.message}",
@@ -298,6 +308,18 @@ def _template_frame(exc: BaseException, templates: dict[str, str]) -> tuple[str 
         if frame.filename in templates:
             found = (frame.filename, frame.lineno)
     return found
+
+
+def _caller_frame(exc: BaseException, templates: dict[str, str]) -> tuple[str | None, int | None]:
+    """The template frame that called the macro the error happened in: the frame before
+    the innermost one whose file differs, else the one before the innermost."""
+    frames = [(f.filename, f.lineno) for f in traceback.extract_tb(exc.__traceback__)]
+    frames = [f for f in frames if f[0] in templates]
+    if len(frames) < 2:
+        return frames[-1] if frames else (None, None)
+    inner = frames[-1][0]
+    outer = [f for f in frames[:-1] if f[0] != inner]
+    return outer[-1] if outer else frames[-2]
 
 
 def _line(source: str | None, line: int | None) -> str | None:

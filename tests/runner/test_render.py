@@ -115,3 +115,18 @@ def test_transpiles_when_the_project_declares_a_dialect(make_project):
     })  # fmt: skip
     sql = compiled(root, "sqlite").models["m"].sql
     assert "::" not in sql and "CAST(x AS TEXT)" in sql
+
+
+def test_a_ref_typo_suggests_the_closest_model(shop):
+    root = shop(models__bad_sql="select * from {{ ref('basse') }}")
+    with pytest.raises(GraphError) as err:
+        compiled(root)
+    assert err.value.hint == "did you mean 'base'?"
+
+
+def test_a_macro_called_without_an_argument_points_at_the_caller(shop):
+    root = shop(models__bad_sql="select 1 as a,\n  {{ twice() }} as b\n")
+    with pytest.raises(TemplateError) as err:
+        compiled(root)
+    assert (err.value.path, err.value.line) == ("models/bad.sql", 2)
+    assert "parameter 'c' was not provided" in err.value.message
