@@ -97,14 +97,32 @@ def build_model(
     return NodeResult(model.name, kind, "OK", rows, time.perf_counter() - start)
 
 
+def _own_line(model: CompiledModel, sql_line: int) -> int | None:
+    """The line of the model's rendered SQL that line ``sql_line`` of what ran holds.
+
+    What runs is the rendered SQL, or it with the ephemeral parents' CTEs put in front
+    (runner/compile.py ``_with_ctes``: before it, or merged after its WITH on line 1):
+    either way everything after the rendered first line ends what ran, verbatim, so the
+    line offset is the difference in line counts. Transpiled SQL has no such mapping
+    (None: the caller falls back to the identifier the message names)."""
+    if model.sql == model.rendered:
+        return max(1, sql_line)
+    offset = model.sql.count("\n") - model.rendered.count("\n")
+    tail = model.rendered.split("\n", 1)[1] if "\n" in model.rendered else model.rendered
+    if offset < 0 or not model.sql.endswith(tail) or sql_line - offset < 1:
+        return None
+    return sql_line - offset
+
+
 def locate(model: CompiledModel, error: DatabaseError, header_lines: int) -> DatabaseError:
     """The database error pointed at the model's template line (the driver's message
     kept): by the statement position the driver gave (``header_lines`` lines of CREATE
     precede the model's SQL), else by the identifier the message names."""
     lines = model.line_map()
     line = None
-    if error.sql_line and model.sql == model.rendered:
-        line = lines.template_line(max(1, error.sql_line - header_lines))
+    own = _own_line(model, error.sql_line - header_lines) if error.sql_line else None
+    if own is not None:
+        line = lines.template_line(own)
     if line is None and error.token:
         line = lines.line_of_token(error.token)
     return error.located(

@@ -46,13 +46,14 @@ class LineMap:
 
     def line_of_token(self, token: str) -> int | None:
         """Template line of the first whole-word occurrence of ``token`` (for driver errors)."""
-        pattern = re.compile(r"(?<![\w.])" + re.escape(token) + r"(?!\w)")
-        for i, line in enumerate(self.template_lines):
-            if pattern.search(line):
-                return i + 1
-        for i, line in enumerate(self.rendered_lines):
-            if pattern.search(line):
-                return self.template_line(i + 1)
+        for candidate in dict.fromkeys((token, token.split(".")[-1])):
+            pattern = re.compile(r"(?<![\w.])" + re.escape(candidate) + r"(?!\w)")
+            for i, line in enumerate(self.template_lines):
+                if pattern.search(line):
+                    return i + 1
+            for i, line in enumerate(self.rendered_lines):
+                if pattern.search(line):
+                    return self.template_line(i + 1)
         return None
 
     def text(self, template_line: int) -> str:

@@ -149,10 +149,12 @@ class PostgresAdapter(Adapter):
         except psycopg.OperationalError as exc:
             raise DatabaseError(f"PostgreSQL: {_first_line(exc)}", cause=_cause(exc)) from exc
         except psycopg.Error as exc:
-            position = getattr(getattr(exc, "diag", None), "statement_position", None)
+            diag = getattr(exc, "diag", None)
+            position = getattr(diag, "statement_position", None)
             raise DatabaseError(
                 f"PostgreSQL: {_first_line(exc)}",
                 cause=_cause(exc),
+                hint=getattr(diag, "message_hint", None),  # e.g. "Perhaps you meant ..."
                 position=int(position) if position else None,
                 token=_token(_first_line(exc)),
             ) from exc
@@ -279,7 +281,7 @@ def _token(message: str) -> str | None:
     for pattern in TOKENS:
         match = pattern.search(message)
         if match:
-            return match.group(1).split(".")[-1]
+            return match.group(1)  # qualified names stay whole
     return None
 
 

@@ -216,7 +216,7 @@ def _token(message: str) -> str | None:
     for pattern in TOKENS:
         match = pattern.search(message)
         if match:
-            return match.group(1).split(".")[-1]
+            return match.group(1)  # qualified names stay whole: x.q3, not q3
     return None
 
 

@@ -178,3 +178,31 @@ def test_the_cli_warns_about_a_table_left_empty(shop, db_url, capsys):
     assert main(["seed", *args]) == 0
     assert main(["run", *args, "--vars", '{"minimum": 99}']) == 0
     assert "warning: base (table) holds no rows" in capsys.readouterr().err
+
+
+TYPO = """with x as (select * from {{ ref('doubled') }})
+select
+    x.id,
+    x.q3 as typo
+from x
+"""
+
+
+def test_a_database_error_points_at_the_template_line_through_inlined_ctes(shop, db_url):
+    """PostgreSQL gives a character position in what ran, ephemeral parents' CTEs in
+    front; SQLite names the column. Both land on line 4 of the model's file."""
+    ws = workspace(shop(models__final_sql=TYPO), db_url)
+    seed(ws)
+    results = run(ws, None, None)
+    error = next(r.error for r in results if r.name == "final")
+    assert (error.path, error.line) == ("models/final.sql", 4)
+    assert "x.q3 as typo" in error.snippet
+
+
+def test_postgres_keeps_its_hint(shop, pg_database):
+    from tests.helpers import pg_schema_url
+
+    ws = workspace(shop(models__final_sql=TYPO), pg_schema_url(pg_database))
+    seed(ws)
+    error = next(r.error for r in run(ws, None, None) if r.name == "final")
+    assert "Perhaps you meant" in (error.hint or "")
