@@ -46,8 +46,10 @@ class LineMap:
 
     def line_of_token(self, token: str) -> int | None:
         """Template line of the first whole-word occurrence of ``token`` (for driver errors)."""
-        for candidate in dict.fromkeys((token, token.split(".")[-1])):
-            pattern = re.compile(r"(?<![\w.])" + re.escape(candidate) + r"(?!\w)")
+        last = token.split(".")[-1]
+        patterns = [r"(?<![\w.])" + re.escape(c) + r"(?!\w)" for c in dict.fromkeys((token, last))]
+        patterns.append(r"(?<![\w])" + re.escape(last) + r"(?!\w)")  # t.col, any qualifier
+        for pattern in map(re.compile, patterns):
             for i, line in enumerate(self.template_lines):
                 if pattern.search(line):
                     return i + 1

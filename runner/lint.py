@@ -26,7 +26,9 @@ from runner.errors import GraphError, RunnerError
 from runner.lines import LineMap
 from runner.project import Project
 
-UNRESOLVED = re.compile(r"Column '([^']+)' could not be resolved")
+#: sqlglot's two spellings of a column no input produces
+UNRESOLVED = re.compile(r"Column '([^']+)' could not be resolved|Unknown column: ([\w.\"]+)")
+STAR = re.compile(r"\bselect\s+(?:distinct\s+)?\*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ def lint(project: Project, dialect: str, selectors: list[str] | None = None) -> 
             findings.append(
                 Finding(
                     model.path,
-                    1,
+                    _star_line(model),
                     "select-star-in-mart",
                     "warning",
                     "marts list their columns; SELECT * hides what the API returns",
@@ -97,12 +99,18 @@ def lint(project: Project, dialect: str, selectors: list[str] | None = None) -> 
     return findings
 
 
+def _star_line(model) -> int:
+    """The template line of the outer query's ``SELECT *`` (the last one in the file)."""
+    lines = [i for i, text in enumerate(model.template.splitlines(), 1) if STAR.search(text)]
+    return lines[-1] if lines else 1
+
+
 def _column_finding(model, problem: str, schema: dict) -> Finding:
     match = UNRESOLVED.search(problem)
     lines = LineMap(model.template, model.rendered)
     if not match:
         return Finding(model.path, 1, "unknown-column", "error", problem.splitlines()[0])
-    column = match.group(1)
+    column = (match.group(1) or match.group(2)).replace('"', "").split(".")[-1]
     line = lines.line_of_token(column) or 1
     producers = sorted(
         t for t in model.refs + tuple(s[1] for s in model.sources) if column in schema.get(t, {})

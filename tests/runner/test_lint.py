@@ -69,3 +69,19 @@ def test_errors_exit_1(make_project, capsys):
         "models/a.sql:1: error unknown-column: column 'nope' is not produced by shop.items"
         in capsys.readouterr().out
     )
+
+
+def test_a_qualified_unknown_column_is_reported_on_its_line(make_project):
+    root = make_project({
+        "project.yml": TYPED,
+        "models/a.sql": "select\n  i.id,\n  i.qtty\nfrom {{ source('shop', 'items') }} as i",
+    })  # fmt: skip
+    assert ("models/a.sql", 3, "unknown-column", "error") in rules(root)
+
+
+def test_select_star_is_reported_on_its_line(make_project):
+    root = make_project({
+        "project.yml": TYPED,
+        "models/marts/m.sql": "{#- a mart -#}\n\nselect * from {{ source('shop', 'items') }}",
+    })  # fmt: skip
+    assert ("models/marts/m.sql", 3, "select-star-in-mart", "warning") in rules(root)
