@@ -8,7 +8,9 @@ source that does not produce it is found without running anything. Rules (level)
 * ``unknown-column`` (error): a column no input of the query produces;
 * ``ambiguous-column`` (error): an unqualified column more than one input produces;
 * ``select-star-in-mart`` (warning): ``SELECT *`` in a model under a ``marts`` folder;
-* ``untested-model`` (warning): a model with neither data tests nor unit tests.
+* ``untested-model`` (warning): a model with neither data tests nor unit tests;
+* ``type-mismatch`` (error): arithmetic on a text column, which PostgreSQL refuses
+  (runner/lint_types.py).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from sqlglot.optimizer.qualify import qualify
 from runner.compile import compile_project
 from runner.errors import GraphError, RunnerError
 from runner.lines import LineMap
+from runner.lint_types import type_findings
 from runner.project import Project
 
 #: sqlglot's two spellings of a column no input produces
@@ -96,7 +99,7 @@ def lint(project: Project, dialect: str, selectors: list[str] | None = None) -> 
                     "no data test or unit test covers this model",
                 )
             )
-    return findings
+    return findings + type_findings(project, selected)
 
 
 def _star_line(model) -> int:

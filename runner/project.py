@@ -28,6 +28,8 @@ class SourceTable:
     columns: tuple[str, ...] = ()
     indexes: tuple[tuple[str, ...], ...] = ()
     create_macro: str | None = None
+    #: (column, declared type) where project.yml gives one (lint types expressions)
+    column_types: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -181,11 +183,26 @@ def _sources(raw: dict) -> dict[tuple[str, str], SourceTable]:
                 source=source,
                 name=name,
                 identifier=spec.get("identifier", name),
-                columns=tuple(spec.get("columns") or ()),
+                columns=tuple(c for c, _ in _columns(spec.get("columns"))),
                 indexes=tuple(tuple(ix) for ix in spec.get("indexes") or ()),
                 create_macro=spec.get("create_macro"),
+                column_types=tuple((c, t) for c, t in _columns(spec.get("columns")) if t),
             )
     return tables
+
+
+def _columns(raw: Any) -> list[tuple[str, str | None]]:
+    """A source's columns: a list of names, a mapping name -> type, or dbt's list of
+    ``{name, data_type}``; (name, type or None) each."""
+    if isinstance(raw, dict):
+        return [(str(k), None if v is None else str(v)) for k, v in raw.items()]
+    out = []
+    for item in raw or ():
+        if isinstance(item, dict):
+            out.append((str(item.get("name")), item.get("data_type")))
+        else:
+            out.append((str(item), None))
+    return out
 
 
 def _seeds(root, dirs, config: dict, sources) -> dict[str, SeedConfig]:

@@ -85,3 +85,40 @@ def test_select_star_is_reported_on_its_line(make_project):
         "models/marts/m.sql": "{#- a mart -#}\n\nselect * from {{ source('shop', 'items') }}",
     })  # fmt: skip
     assert ("models/marts/m.sql", 3, "select-star-in-mart", "warning") in rules(root)
+
+
+TYPED_COLUMNS = """
+name: shop
+sources:
+  shop:
+    tables:
+      items: {columns: {id: integer, name: text, qty: integer}}
+"""
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgres"])
+def test_arithmetic_on_text_is_an_error_whatever_the_engine(make_project, dialect):
+    """SQLite would run it; PostgreSQL refuses it: lint says so before either runs."""
+    root = make_project({
+        "project.yml": TYPED_COLUMNS,
+        "models/a.sql": "select\n  id,\n  max(name / 2) as half\nfrom {{ source('shop', 'items') }}\ngroup by id",
+    })  # fmt: skip
+    assert ("models/a.sql", 3, "type-mismatch", "error") in rules(root, dialect)
+
+
+def test_arithmetic_on_numbers_through_a_model_is_fine(make_project):
+    root = make_project({
+        "project.yml": TYPED_COLUMNS,
+        "models/base.sql": "select id, qty, name from {{ source('shop', 'items') }}",
+        "models/b.sql": "select id, qty * 2 as twice, name from {{ ref('base') }}",
+    })  # fmt: skip
+    assert not [r for r in rules(root) if r[2] == "type-mismatch"]
+
+
+def test_text_flows_through_models_to_the_error(make_project):
+    root = make_project({
+        "project.yml": TYPED_COLUMNS,
+        "models/base.sql": "select id, name as label from {{ source('shop', 'items') }}",
+        "models/b.sql": "select id,\n  label + 1 as n\nfrom {{ ref('base') }}",
+    })  # fmt: skip
+    assert ("models/b.sql", 2, "type-mismatch", "error") in rules(root)
