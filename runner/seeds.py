@@ -31,8 +31,9 @@ class SeedResult:
     seconds: float
 
 
-def read_seed(seed: SeedConfig, root) -> tuple[list[str], list[list[Any]]]:
-    """Header and rows, NULL markers turned into None, every row checked."""
+def read_seed(seed: SeedConfig, root) -> tuple[list[str], list[list[Any]], list[int]]:
+    """Header, rows (NULL markers turned into None, every row checked) and each row's
+    line in the file."""
     rel = (
         seed.path.relative_to(root).as_posix() if seed.path.is_relative_to(root) else str(seed.path)
     )
@@ -46,13 +47,14 @@ def read_seed(seed: SeedConfig, root) -> tuple[list[str], list[list[Any]]]:
             ) from None
         except csv.Error as exc:
             raise SeedError(f"CSV error: {exc}", path=rel, line=1) from None
-        rows = []
+        rows, lines = [], []
         try:
             for row in reader:
                 rows.append(_check_row(seed, header, row, rel, reader.line_num))
+                lines.append(reader.line_num)
         except csv.Error as exc:
             raise SeedError(f"CSV error: {exc}", path=rel, line=reader.line_num) from None
-    return header, rows
+    return header, rows, lines
 
 
 def _check_row(seed: SeedConfig, header: list[str], row: list[str], rel: str, line: int) -> list:
@@ -81,6 +83,36 @@ def _check_row(seed: SeedConfig, header: list[str], row: list[str], rel: str, li
     return values
 
 
+def _kind_of(type_name: str) -> str | None:
+    """The check a column's database type calls for: integer, real, or none."""
+    name = type_name.lower()
+    if "int" in name or "serial" in name:
+        return "integer"
+    if any(word in name for word in ("numeric", "decimal", "real", "double", "float")):
+        return "real"
+    return None
+
+
+def check_against_table(types: dict[str, str], header, rows, lines, seed: SeedConfig, root) -> None:
+    """Values the table's own columns (a source's DDL) would refuse, found before the
+    database says "datatype mismatch" with no file, line or column."""
+    rel = seed.path.relative_to(root).as_posix() if seed.path.is_relative_to(root) else seed.path
+    for column, type_name in types.items():
+        kind = _kind_of(type_name)
+        if kind is None or column not in header:
+            continue
+        i = header.index(column)
+        for row, line in zip(rows, lines):
+            value = row[i]
+            if value is not None and not CHECKS[kind].match(value.strip()):
+                raise SeedError(
+                    f"column '{column}' (line {line}, column {i + 1}): {value!r} is not a "
+                    f"valid {kind} (the table declares {type_name})",
+                    path=str(rel),
+                    line=line,
+                )
+
+
 def infer_types(
     header: list[str], rows: list[list[Any]], declared: dict[str, str]
 ) -> dict[str, str]:
@@ -101,12 +133,13 @@ def infer_types(
 
 def load_seed(adapter: Adapter, conn: Any, seed: SeedConfig, root, ddl: str | None) -> SeedResult:
     start = time.perf_counter()
-    header, rows = read_seed(seed, root)
+    header, rows, lines = read_seed(seed, root)
     table = quote(seed.table)
     with adapter.transaction(conn):
         adapter.drop_relation(conn, table, source=True)
         if ddl:
             adapter.execute(conn, ddl)
+            check_against_table(adapter.column_types(conn, table), header, rows, lines, seed, root)
         else:
             types = infer_types(header, rows, seed.column_types)
             columns = ", ".join(

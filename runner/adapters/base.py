@@ -205,6 +205,10 @@ class Adapter(ABC):
     def columns_of(self, conn: Any, relation: str) -> list[str]:
         return self.query(conn, f"SELECT * FROM {relation} LIMIT 0")[0]
 
+    def column_types(self, conn: Any, table: str) -> dict[str, str]:
+        """Declared type of each column of a source table ({} where the engine cannot say)."""
+        return {}
+
     def count(self, conn: Any, relation: str) -> int:
         return self.query(conn, f"SELECT COUNT(*) FROM {relation}")[1][0][0]
 

@@ -196,6 +196,11 @@ class SQLiteAdapter(Adapter):
         )[1]
         return rows[0][0] if rows else None
 
+    def column_types(self, conn: Any, table: str) -> dict[str, str]:
+        """Declared types of a table's columns (sources live in the main file)."""
+        rows = self.query(conn, f"SELECT name, type FROM pragma_table_info('{quote(table)}')")[1]
+        return dict(rows)
+
     def load_rows(self, conn: Any, table: str, columns: list[str], rows: list[list[Any]]) -> None:
         import sqlite_utils
 

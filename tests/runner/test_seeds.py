@@ -150,3 +150,17 @@ def test_reseeding_after_a_run_keeps_the_seed_beside_the_sources(make_project, p
             ws.adapter.execute(conn, f"DROP SCHEMA IF EXISTS m_{tag} CASCADE")
             ws.adapter.execute(conn, f"DROP TABLE IF EXISTS public.seed_{tag}")
     assert found is None and rows == 2
+
+
+def test_a_value_the_source_ddl_refuses_names_file_line_and_column(tmp_path, db_url):
+    from tests.helpers import copy_project
+
+    root = copy_project(tmp_path / "project")
+    path = root / "seeds/events.csv"
+    lines = path.read_text().splitlines(keepends=True)
+    lines[2] = "abc," + lines[2].split(",", 1)[1]
+    path.write_text("".join(lines))
+    with pytest.raises(SeedError) as err:
+        seed(Workspace.open(root, db_url))
+    assert (err.value.path, err.value.line) == ("seeds/events.csv", 3)
+    assert "column 'id' (line 3, column 1): 'abc' is not a valid integer" in err.value.message
