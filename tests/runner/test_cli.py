@@ -105,3 +105,18 @@ def test_bad_url_is_a_configuration_error(shop, capsys):
 def test_bad_vars_json(shop, capsys):
     assert main(["run", "--project-dir", str(shop()), "--vars", "{nope"]) == 2
     assert "--vars is not valid JSON" in capsys.readouterr().err
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback(shop, tmp_path):
+    """`runner ls | head`: the pipe closes, the runner exits quietly. (`true` reads
+    nothing and exits at once, so the runner's write always meets a closed pipe.)"""
+    root = shop()
+    cmd = f"{sys.executable} -m runner ls --project-dir {root} | true; exit ${{PIPESTATUS[0]}}"
+    out = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True)
+    assert out.returncode == 0 and "Traceback" not in out.stderr
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0 and capsys.readouterr().out.startswith("runner ")
