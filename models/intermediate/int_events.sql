@@ -62,13 +62,18 @@ gone AS {{ materialized_cte() }} (
 arrived AS {{ materialized_cte() }} (
     SELECT e.*, (SELECT batch FROM mark) AS batch
     FROM {{ ref('stg_store__events') }} AS e
-    WHERE e.id IN (SELECT id FROM fresh)
+    WHERE {{ in_batch('e.id', 'SELECT id FROM fresh') }}
 ),
 replaced AS {{ materialized_cte() }} (
     {#- the stored versions of the rows this batch rewrites or removes -#}
+    {#- two lookups by id, not one OR of them: PostgreSQL scans the table for an OR -#}
     SELECT s.id, s.session_id, s.part
     FROM {{ this }} AS s
-    WHERE s.id IN (SELECT id FROM arrived) OR s.id IN (SELECT id FROM gone)
+    WHERE {{ in_batch('s.id', 'SELECT id FROM arrived') }}
+    UNION
+    SELECT s.id, s.session_id, s.part
+    FROM {{ this }} AS s
+    WHERE {{ in_batch('s.id', 'SELECT id FROM gone') }}
 ),
 {%- else %}
 arrived AS {{ materialized_cte() }} (
@@ -93,9 +98,10 @@ pool AS {{ materialized_cte() }} (
     FROM mark
     CROSS JOIN {{ this }} AS kept
     WHERE kept.ts IS NOT NULL
-      AND (kept.session_id IN (SELECT session_id FROM arrived)
-           OR kept.session_id IN (SELECT session_id FROM replaced))
-      AND kept.id NOT IN (SELECT id FROM replaced)
+      {# one IN over a UNION (an index lookup per session), not an OR of two INs #}
+      AND {{ in_batch('kept.session_id',
+                      'SELECT session_id FROM arrived UNION SELECT session_id FROM replaced') }}
+      AND NOT EXISTS (SELECT 1 FROM replaced AS r WHERE r.id = kept.id)
 {%- endif %}
 ),
 {#- the previous-event instants, computed on the key columns only: each LAG sorts its

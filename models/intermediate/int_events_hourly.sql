@@ -17,7 +17,7 @@ touched AS {{ materialized_cte() }} (
     {{ touched_partitions(ref('int_events'), 'part', 'was_part') | indent(4) }}
 ),
 events AS (
-    SELECT * FROM {{ ref('int_events') }} WHERE part IN (SELECT part FROM touched)
+    SELECT * FROM {{ ref('int_events') }} WHERE {{ in_batch('part', 'SELECT part FROM touched') }}
 ),
 {%- else %}
 events AS (
