@@ -120,3 +120,13 @@ def test_version(capsys):
     with pytest.raises(SystemExit) as done:
         main(["--version"])
     assert done.value.code == 0 and capsys.readouterr().out.startswith("runner ")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_option_has_help_and_the_project_options(command):
+    """Every command takes --project-dir and --database, and says what each option does."""
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command").choices[command]
+    options = [a for a in sub._actions if a.option_strings and a.dest != "help"]
+    assert {"project_dir", "database"} <= {a.dest for a in options}
+    assert [a.dest for a in options if not a.help] == []
