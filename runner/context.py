@@ -56,7 +56,12 @@ class TemplateContext:
             "exceptions": _Exceptions(self.state),
         }
 
-    def ref(self, name: str) -> str:
+    def ref(self, *names: str, **kwargs: Any) -> str:
+        """dbt's ``ref('model')`` (or ``ref('this_project', 'model')``); a seed is read
+        where ``runner seed`` loaded it (seeds are loaded before any model runs)."""
+        name = self._ref_name(names, kwargs)
+        if name not in self.project.models and name in self.project.seeds:
+            return self.project.seeds[name].table
         if name not in self.project.models:
             raise GraphError(
                 f"ref('{name}') names a model that does not exist",
@@ -66,6 +71,20 @@ class TemplateContext:
             )
         self.state.refs.append(name)
         return name
+
+    def _ref_name(self, names: tuple[str, ...], kwargs: dict[str, Any]) -> str:
+        if (
+            kwargs
+            or not 1 <= len(names) <= 2
+            or (len(names) == 2 and names[0] != self.project.name)
+        ):
+            raise ConfigError(
+                f"ref({', '.join(map(repr, names))}) is not supported",
+                model=self.state.model,
+                hint="ref('model') or ref('<this project>', 'model'); packages and model "
+                "versions are not supported",
+            )
+        return names[-1]
 
     def source(self, source_name: str, table: str) -> str:
         key = (source_name, table)
@@ -77,7 +96,7 @@ class TemplateContext:
                 hint=closest(
                     f"{source_name}.{table}", [f"{s}.{t}" for s, t in self.project.sources]
                 )
-                or "declare it under sources: in project.yml",
+                or "declare it under sources: in the YAML beside the models",
             )
         self.state.sources.append(key)
         return self.project.sources[key].identifier
@@ -97,6 +116,10 @@ class TemplateContext:
 
     def config(self, **kwargs: Any) -> str:
         _check_config(kwargs)
+        tags = kwargs.get("tags")
+        if tags is not None and self.state.config.get("tags"):
+            tags = (tags,) if isinstance(tags, str) else tuple(tags)
+            kwargs = {**kwargs, "tags": tuple(dict.fromkeys((*self.state.config["tags"], *tags)))}
         self.state.config.update(kwargs)
         return ""
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from runner.adapters.base import Adapter, quote
 from runner.compile import CompiledProject
-from runner.errors import DatabaseError, RunnerError
+from runner.errors import ConfigError, DatabaseError, RunnerError
 from runner.properties import DataTest
 from runner.render import Renderer
 
@@ -26,12 +26,13 @@ class DataTestCase:
     sql: str
     path: str
     line: int
+    severity: str = "error"  # warn: failing rows make a WARN, which fails nothing
 
 
 @dataclass(frozen=True)
 class DataTestResult:
     name: str
-    status: str  # PASS | FAIL | ERROR
+    status: str  # PASS | WARN | FAIL | ERROR
     failures: int
     seconds: float
     path: str
@@ -48,33 +49,53 @@ def _literal(value: Any) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def generic_sql(test: DataTest) -> str:
-    """The failing rows of one generic test."""
-    model, col = quote(test.model), quote(test.column) if test.column else None
+def generic_sql(test: DataTest, sources: dict | None = None) -> str:
+    """The failing rows of one generic test, as set queries an index can serve (a join
+    and GROUP BYs, never a subquery per row). The column is SQL text, as in dbt."""
+    model, col = quote(test.model), test.column
+    if test.where:
+        model = f"(SELECT * FROM {model} WHERE {test.where})"
     if test.kind == "not_null":
-        return f"SELECT * FROM {model} WHERE {col} IS NULL"
+        return f"SELECT * FROM {model} AS tested WHERE {col} IS NULL"
     if test.kind == "unique":
         return (
-            f"SELECT {col}, COUNT(*) AS occurrences FROM {model} WHERE {col} IS NOT NULL "
-            f"GROUP BY {col} HAVING COUNT(*) > 1"
+            f"SELECT {col} AS unique_field, COUNT(*) AS n_records FROM {model} AS tested "
+            f"WHERE {col} IS NOT NULL GROUP BY {col} HAVING COUNT(*) > 1"
         )
     if test.kind == "accepted_values":
-        values = test.args.get("values", []) if isinstance(test.args, dict) else test.args
-        listed = ", ".join(_literal(v) for v in values)
-        return f"SELECT * FROM {model} WHERE {col} IS NOT NULL AND {col} NOT IN ({listed})"
-    if test.kind == "relationships":
-        parent, field_ = quote(str(test.args["to"])), quote(str(test.args["field"]))
+        listed = ", ".join(_literal(v) for v in test.args["values"])
         return (
-            f"SELECT child.* FROM {model} AS child WHERE child.{col} IS NOT NULL AND NOT EXISTS "
-            f"(SELECT 1 FROM {parent} AS parent WHERE parent.{field_} = child.{col})"
+            f"SELECT {col} AS value_field, COUNT(*) AS n_records FROM {model} AS tested "
+            f"GROUP BY {col} HAVING {col} NOT IN ({listed})"
         )
-    return f"SELECT * FROM {model} WHERE NOT ({test.args})"
+    if test.kind == "relationships":
+        field_ = test.args["field"]
+        return (
+            f"SELECT child.{col} AS from_field FROM {model} AS child "
+            f"LEFT JOIN {_parent(test, sources or {})} AS parent "
+            f"ON child.{col} = parent.{field_} "
+            f"WHERE child.{col} IS NOT NULL AND parent.{field_} IS NULL"
+        )
+    return f"SELECT * FROM {model} AS tested WHERE NOT ({test.args})"
+
+
+def _parent(test: DataTest, sources: dict) -> str:
+    source = test.args.get("to_source")
+    if source:
+        if tuple(source) not in sources:
+            raise ConfigError(
+                f"relationships: source('{source[0]}', '{source[1]}') is not declared",
+                path=test.path,
+                line=test.line,
+            )
+        return quote(sources[tuple(source)].identifier)
+    return quote(test.args["to"])
 
 
 def _models_of(test: DataTest) -> tuple[str, ...]:
     """The models a test reads (a relationships test reads its parent too)."""
-    if test.kind == "relationships" and isinstance(test.args, dict) and "to" in test.args:
-        return (test.model, str(test.args["to"]))
+    if test.kind == "relationships" and test.args.get("to"):
+        return (test.model, test.args["to"])
     return (test.model,)
 
 
@@ -84,7 +105,14 @@ def collect(
     """Tests of the selected models, generic then singular, sorted by name."""
     chosen = set(selected)
     cases = [
-        DataTestCase(t.name, _models_of(t), generic_sql(t), t.path, t.line)
+        DataTestCase(
+            t.name,
+            _models_of(t),
+            generic_sql(t, compiled.project.sources),
+            t.path,
+            t.line,
+            t.severity,
+        )
         for props in compiled.project.properties.values()
         for t in props.tests
         if t.model in chosen
@@ -112,7 +140,7 @@ def run_tests(adapter: Adapter, conn: Any, cases: list[DataTestCase]) -> list[Da
                     conn, f"SELECT * FROM (\n{case.sql}\n) AS failing LIMIT {SHOW_ROWS}"
                 )
                 rows = [dict(zip(columns, r)) for r in data]
-            status = "FAIL" if count else "PASS"
+            status = "PASS" if not count else "WARN" if case.severity == "warn" else "FAIL"
             results.append(
                 DataTestResult(
                     case.name,

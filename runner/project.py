@@ -1,6 +1,9 @@
-"""Reading a project: project.yml, model files, macro files and seeds.
+"""Reading a project: its project file, model files, macro files and seeds.
 
-Everything here is parsed once into frozen dataclasses; nothing touches a database.
+The project file is dbt's ``dbt_project.yml`` (``project.yml`` is the same format under
+another name): dbt's keys plus the runner's own (database, schema, params, sources,
+seed ``source``/``null_marker``, dialect). Everything here is parsed once into frozen
+dataclasses; nothing touches a database.
 """
 
 from __future__ import annotations
@@ -10,26 +13,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from runner.errors import ConfigError
+from runner.folderconfig import MATERIALIZATIONS, config_for, config_tree
 from runner.params import ParamSpec, param_from_config
 from runner.properties import load_properties, load_unit_tests
+from runner.sources import SourceTable, load_yml_sources, project_sources
+from runner.yamlfile import load_yaml
 
+__all__ = ["MATERIALIZATIONS", "ModelFile", "Project", "SeedConfig", "SourceTable", "load_project"]
+
+PROJECT_FILES = ("dbt_project.yml", "project.yml")
 PROJECT_FILE = "project.yml"
-MATERIALIZATIONS = ("view", "table", "ephemeral", "incremental")
-
-
-@dataclass(frozen=True)
-class SourceTable:
-    source: str
-    name: str
-    identifier: str
-    columns: tuple[str, ...] = ()
-    indexes: tuple[tuple[str, ...], ...] = ()
-    create_macro: str | None = None
-    #: (column, declared type) where project.yml gives one (lint types expressions)
-    column_types: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -40,6 +34,7 @@ class SeedConfig:
     column_types: dict[str, str] = field(default_factory=dict)
     null: str = ""
     source: SourceTable | None = None
+    rel: str = ""  # the file, relative to the project root
 
 
 @dataclass(frozen=True)
@@ -47,6 +42,8 @@ class ModelFile:
     name: str
     path: str  # relative to the project root, used in every message
     source: str
+    #: what the project file's ``models:`` block says for this model (config() wins)
+    config: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -72,6 +69,7 @@ class Project:
     properties: dict[str, Any] = field(default_factory=dict)  # name -> ModelProperties
     singular_tests: dict[str, ModelFile] = field(default_factory=dict)
     unit_tests: dict[str, Any] = field(default_factory=dict)  # name -> UnitTest
+    profile: str | None = None  # dbt's profile name (profiles.yml)
 
     def resolve_database(self, flag: str | None = None) -> str:
         """--database flag, then $DATABASE_URL, then project.yml, then the embedded
@@ -82,21 +80,71 @@ class Project:
         return f"sqlite:///{relative}"
 
 
+#: keys of the project file: the runner's, dbt's that change nothing here, dbt's we refuse
+PROJECT_KEYS = (
+    "name",
+    "model-paths",
+    "macro-paths",
+    "seed-paths",
+    "target-path",
+    "test-paths",
+    "database",
+    "schema",
+    "vars",
+    "params",
+    "sources",
+    "seeds",
+    "models",
+    "dialect",
+    "profile",
+)
+IGNORED_KEYS = (
+    "config-version",
+    "version",
+    "analysis-paths",
+    "clean-targets",
+    "require-dbt-version",
+    "docs-paths",
+    "asset-paths",
+    "snapshot-paths",
+    "packages-install-path",
+    "flags",
+)
+
+
+def find_project_file(root: Path) -> Path:
+    """dbt_project.yml or project.yml (one format, two names); both at once is ambiguous."""
+    found = [root / name for name in PROJECT_FILES if (root / name).is_file()]
+    if not found:
+        raise ConfigError(
+            f"no dbt_project.yml or {PROJECT_FILE} in {root}",
+            hint="run from the project folder or pass --project-dir",
+        )
+    if len(found) > 1:
+        raise ConfigError(
+            f"both dbt_project.yml and {PROJECT_FILE} in {root}",
+            path=PROJECT_FILE,
+            hint="they are the same format: keep one",
+        )
+    return found[0]
+
+
 def load_project(root: str | os.PathLike = ".") -> Project:
     root = Path(root).resolve()
-    config_path = root / PROJECT_FILE
-    if not config_path.is_file():
-        raise ConfigError(
-            f"no {PROJECT_FILE} in {root}", hint="run from the project folder or pass --project-dir"
-        )
+    config_path = find_project_file(root)
+    rel = config_path.name
     config = _read_yaml(config_path)
-    sources = _sources(config.get("sources") or {})
+    _check_keys(config, rel)
+    name = str(config.get("name", root.name))
+    model_dirs = _paths(config, "model-paths", ["models"], rel)
+    yml_sources = load_yml_sources(root, model_dirs)
+    sources = {**project_sources(config.get("sources"), rel), **yml_sources}
     return Project(
         root=root,
-        name=str(config.get("name", root.name)),
-        models=_models(root, config.get("model-paths", ["models"])),
-        macros=_macros(root, config.get("macro-paths", ["macros"])),
-        seeds=_seeds(root, config.get("seed-paths", ["seeds"]), config.get("seeds") or {}, sources),
+        name=name,
+        models=_models(root, model_dirs, config.get("models"), name, rel),
+        macros=_macros(root, _paths(config, "macro-paths", ["macros"], rel)),
+        seeds=_seeds(root, _paths(config, "seed-paths", ["seeds"], rel), config, sources, rel),
         sources=sources,
         vars=dict(config.get("vars") or {}),
         params={k: param_from_config(k, v) for k, v in (config.get("params") or {}).items()},
@@ -104,10 +152,31 @@ def load_project(root: str | os.PathLike = ".") -> Project:
         dialect=config.get("dialect"),
         target_dir=root / config.get("target-path", "target"),
         schema=_schema(config.get("schema")),
-        properties=load_properties(root, config.get("model-paths", ["models"])),
-        singular_tests=_singular(root, config.get("test-paths", ["data-tests"])),
-        unit_tests=load_unit_tests(root, config.get("model-paths", ["models"]), sources),
+        properties=load_properties(root, model_dirs),
+        singular_tests=_singular(root, _paths(config, "test-paths", ["data-tests"], rel)),
+        unit_tests=load_unit_tests(root, model_dirs, sources),
+        profile=config.get("profile"),
     )
+
+
+def _check_keys(config: dict, rel: str) -> None:
+    for key in config:
+        if key not in PROJECT_KEYS and key not in IGNORED_KEYS:
+            raise ConfigError(
+                f"{rel}: '{key}' is not supported",
+                path=rel,
+                line=config.line_of(key) if hasattr(config, "line_of") else None,
+                hint="remove it; supported keys: " + ", ".join(PROJECT_KEYS),
+            )
+
+
+def _paths(config: dict, key: str, default: list[str], rel: str) -> list[str]:
+    value = config.get(key, default)
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{key} must be a list of folders", path=rel)
+    return value
 
 
 def _schema(value: Any) -> str | None:
@@ -131,17 +200,9 @@ def _singular(root: Path, dirs: list[str]) -> dict[str, ModelFile]:
 
 
 def _read_yaml(path: Path) -> dict:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ConfigError(
-            f"invalid YAML: {getattr(exc, 'problem', exc)}",
-            path=path.name,
-            line=mark.line + 1 if mark else None,
-        ) from None
+    data = load_yaml(path, path.name) or {}
     if not isinstance(data, dict):
-        raise ConfigError("project.yml must be a mapping", path=path.name, line=1)
+        raise ConfigError(f"{path.name} must be a mapping", path=path.name, line=1)
     return data
 
 
@@ -152,18 +213,38 @@ def _files(root: Path, dirs: list[str], pattern: str) -> list[Path]:
     return sorted(found)
 
 
-def _models(root: Path, dirs: list[str]) -> dict[str, ModelFile]:
+def _relative_parts(root: Path, dirs: list[str], path: Path) -> tuple[str, ...]:
+    """Folders below its model/seed path, then the node's name: what configs match."""
+    for d in dirs:
+        base = (root / d).resolve()
+        if path.is_relative_to(base):
+            return (*path.relative_to(base).parent.parts, path.stem)
+    return (path.stem,)
+
+
+def _folder_names(root: Path, dirs: list[str], paths: list[Path]) -> set[str]:
+    return {part for p in paths for part in _relative_parts(root, dirs, p)}
+
+
+def _models(root: Path, dirs: list[str], block, project: str, rel_file: str) -> dict:
+    paths = _files(root, dirs, "**/*.sql")
+    rules = config_tree(block, "models", project, _folder_names(root, dirs, paths), rel_file)
     models: dict[str, ModelFile] = {}
-    for path in _files(root, dirs, "**/*.sql"):
+    for path in paths:
         rel = path.relative_to(root).as_posix()
         name = path.stem
+        config = config_for(rules, _relative_parts(root, dirs, path))
+        if config.get("enabled", True) is False:
+            continue
+        config.pop("enabled", None)
         if name in models:
             raise ConfigError(
                 f"two models are named '{name}': {models[name].path} and {rel}",
                 path=rel,
                 hint="model names come from file names and must be unique; rename one",
             )
-        models[name] = ModelFile(name=name, path=rel, source=path.read_text(encoding="utf-8"))
+        source = path.read_text(encoding="utf-8")
+        models[name] = ModelFile(name=name, path=rel, source=source, config=config)
     return models
 
 
@@ -174,60 +255,49 @@ def _macros(root: Path, dirs: list[str]) -> tuple[MacroFile, ...]:
     )
 
 
-def _sources(raw: dict) -> dict[tuple[str, str], SourceTable]:
-    tables = {}
-    for source, body in raw.items():
-        for name, spec in ((body or {}).get("tables") or {}).items():
-            spec = spec or {}
-            tables[(source, name)] = SourceTable(
-                source=source,
-                name=name,
-                identifier=spec.get("identifier", name),
-                columns=tuple(c for c, _ in _columns(spec.get("columns"))),
-                indexes=tuple(tuple(ix) for ix in spec.get("indexes") or ()),
-                create_macro=spec.get("create_macro"),
-                column_types=tuple((c, t) for c, t in _columns(spec.get("columns")) if t),
-            )
-    return tables
-
-
-def _columns(raw: Any) -> list[tuple[str, str | None]]:
-    """A source's columns: a list of names, a mapping name -> type, or dbt's list of
-    ``{name, data_type}``; (name, type or None) each."""
-    if isinstance(raw, dict):
-        return [(str(k), None if v is None else str(v)) for k, v in raw.items()]
-    out = []
-    for item in raw or ():
-        if isinstance(item, dict):
-            out.append((str(item.get("name")), item.get("data_type")))
-        else:
-            out.append((str(item), None))
-    return out
-
-
-def _seeds(root, dirs, config: dict, sources) -> dict[str, SeedConfig]:
-    seeds = {}
-    for path in _files(root, dirs, "*.csv"):
-        spec = config.get(path.stem) or {}
-        source = None
-        if spec.get("source"):
-            key = tuple(spec["source"].split(".", 1))
-            if key not in sources:
-                raise ConfigError(f"seed '{path.stem}' names unknown source {spec['source']!r}")
-            source = sources[key]
-        marker = spec.get("null_marker", "")
-        if not isinstance(marker, str):
+def _seeds(root: Path, dirs: list[str], config: dict, sources, rel_file: str) -> dict:
+    """Every CSV under the seed paths (subfolders too), configured by the ``seeds:`` tree."""
+    paths = _files(root, dirs, "**/*.csv")
+    names = _folder_names(root, dirs, paths)
+    rules = config_tree(config.get("seeds"), "seeds", str(config.get("name")), names, rel_file)
+    seeds: dict[str, SeedConfig] = {}
+    for path in paths:
+        spec = config_for(rules, _relative_parts(root, dirs, path))
+        if spec.get("enabled", True) is False:
+            continue
+        rel = path.relative_to(root).as_posix()
+        if path.stem in seeds:
             raise ConfigError(
-                f"seeds.{path.stem}.null_marker must be text",
-                path=PROJECT_FILE,
-                hint="quote it in YAML: null_marker: 'NULL'",
+                f"two seeds are named '{path.stem}': {seeds[path.stem].rel} and {rel}",
+                path=rel,
+                hint="seed names come from file names and must be unique; rename one",
             )
-        seeds[path.stem] = SeedConfig(
-            name=path.stem,
-            path=path,
-            table=source.identifier if source else spec.get("table", path.stem),
-            column_types=dict(spec.get("column_types") or {}),
-            null=marker,
-            source=source,
-        )
+        seeds[path.stem] = _seed(path, rel, spec, sources, rel_file)
     return seeds
+
+
+def _seed(path: Path, rel: str, spec: dict, sources, rel_file: str) -> SeedConfig:
+    source = None
+    if spec.get("source"):
+        key = tuple(spec["source"].split(".", 1))
+        if key not in sources:
+            raise ConfigError(
+                f"seed '{path.stem}' names unknown source {spec['source']!r}", path=rel_file
+            )
+        source = sources[key]
+    marker = spec.get("null_marker", "")
+    if not isinstance(marker, str):
+        raise ConfigError(
+            f"seeds.{path.stem}.null_marker must be text",
+            path=rel_file,
+            hint="quote it in YAML: null_marker: 'NULL'",
+        )
+    return SeedConfig(
+        name=path.stem,
+        path=path,
+        table=source.identifier if source else spec.get("table", path.stem),
+        column_types=dict(spec.get("column_types") or {}),
+        null=marker,
+        source=source,
+        rel=rel,
+    )

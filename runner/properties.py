@@ -27,28 +27,9 @@ from typing import Any
 import yaml
 
 from runner.errors import ConfigError
+from runner.generictests import DataTest, parse_test
 
-TEST_KINDS = ("not_null", "unique", "accepted_values", "relationships", "expression")
-
-
-@dataclass(frozen=True)
-class DataTest:
-    kind: str
-    model: str
-    column: str | None
-    args: Any
-    path: str
-    line: int
-
-    @property
-    def name(self) -> str:
-        column = f"_{self.column}" if self.column else ""
-        suffix = ""
-        if self.kind == "expression":
-            suffix = "_" + "".join(c if c.isalnum() else "_" for c in str(self.args))[:40].strip(
-                "_"
-            )
-        return f"{self.kind}_{self.model}{column}{suffix}"
+__all__ = ["DataTest", "ModelProperties", "UnitTest", "load_properties", "load_unit_tests"]
 
 
 @dataclass(frozen=True)
@@ -191,14 +172,14 @@ def _model(node, rel: str) -> ModelProperties:
             "each entry under models: needs a name", path=rel, line=node.start_mark.line + 1
         )
     name = plain["name"]
-    tests = [_test(t, name, None, rel) for t in _seq(_get(node, "tests"))]
+    tests = [_test(t, name, None, rel) for t in _tests(node, rel)]
     columns, types = {}, {}
     for col_node in _seq(_get(node, "columns")):
         col = yaml.safe_load(yaml.serialize(col_node))
         columns[col["name"]] = col.get("description", "")
         if col.get("data_type"):
             types[col["name"]] = str(col["data_type"])
-        tests += [_test(t, name, col["name"], rel) for t in _seq(_get(col_node, "tests"))]
+        tests += [_test(t, name, col["name"], rel) for t in _tests(col_node, rel)]
     return ModelProperties(name, rel, plain.get("description", ""), columns, tuple(tests), types)
 
 
@@ -207,14 +188,18 @@ def _seq(node) -> list:
 
 
 def _test(node, model: str, column: str | None, rel: str) -> DataTest:
-    line = node.start_mark.line + 1
     value = yaml.safe_load(yaml.serialize(node))
-    kind, args = (
-        (value, None) if isinstance(value, str) else next(iter(value.items()), (None, None))
-    )
-    if kind not in TEST_KINDS or (column is None and kind != "expression"):
-        allowed = ", ".join(TEST_KINDS) if column else "expression"
+    return parse_test(value, model, column, rel, node.start_mark.line + 1)
+
+
+def _tests(node, rel: str) -> list:
+    """``data_tests:`` (dbt >= 1.8) and ``tests:``, the same list under two names."""
+    both = [key for key in ("data_tests", "tests") if _get(node, key) is not None]
+    if len(both) > 1:
         raise ConfigError(
-            f"unknown test {kind!r} on {model}", path=rel, line=line, hint=f"use {allowed}"
+            "both data_tests: and tests: here",
+            path=rel,
+            line=node.start_mark.line + 1,
+            hint="they are the same list: keep data_tests:",
         )
-    return DataTest(kind, model, column, args, rel, line)
+    return _seq(_get(node, both[0])) if both else []

@@ -148,7 +148,8 @@ class Renderer:
         )
 
     def _render_once(self, model, state: RenderState, context: dict, incremental: bool) -> str:
-        state.model, state.refs, state.sources, state.config = model.name, [], [], {}
+        state.model, state.refs, state.sources = model.name, [], []
+        state.config = dict(getattr(model, "config", {}))
         state.binds, state.incremental = set(), incremental
         with _located(model.name, self.templates):
             return self.env.get_template(model.path).render(context)

@@ -122,14 +122,15 @@ def test_command(args: argparse.Namespace) -> int:
     if args.junit_xml:
         write_junit(results, args.junit_xml)
     for i, r in enumerate(results, start=1):
-        extra = f" ({r.failures} failing rows)" if r.status == "FAIL" else ""
+        extra = f" ({r.failures} failing rows)" if r.status in ("FAIL", "WARN") else ""
         print(f"[{i}/{len(results)}] {r.status} {r.name}{extra} {r.seconds:.2f}s")
         for row in r.rows:
             print(f"    {row}")
         if r.message:
             print(f"    {r.path}:{r.line}: {r.message}")
-    counts = {s: sum(r.status == s for r in results) for s in ("PASS", "FAIL", "ERROR")}
-    print(f"Done: {counts['PASS']} PASS, {counts['FAIL']} FAIL, {counts['ERROR']} ERROR")
+    counts = {s: sum(r.status == s for r in results) for s in ("PASS", "WARN", "FAIL", "ERROR")}
+    warned = f", {counts['WARN']} WARN" if counts["WARN"] else ""
+    print(f"Done: {counts['PASS']} PASS, {counts['FAIL']} FAIL, {counts['ERROR']} ERROR{warned}")
     return EXIT_FAILED if counts["FAIL"] or counts["ERROR"] else 0
 
 
@@ -182,7 +183,7 @@ def build_command(args: argparse.Namespace) -> int:
         lambda r: print(f"seed {r.name}: {r.rows} rows"),
         _show_built,
     )
-    bad = [r for r in results if r.status not in ("OK", "PASS")]
+    bad = [r for r in results if r.status not in ("OK", "PASS", "WARN")]
     print(f"Done: {len(results) - len(bad)} OK/PASS, {len(bad)} ERROR/FAIL/SKIPPED")
     return EXIT_FAILED if bad else 0
 
@@ -194,7 +195,7 @@ def _show_built(result) -> None:
         if result.error is not None:
             print("    " + result.error.format().replace("\n", "\n    "))
         return
-    extra = f" ({result.failures} failing rows)" if result.status == "FAIL" else ""
+    extra = f" ({result.failures} failing rows)" if result.status in ("FAIL", "WARN") else ""
     print(f"  test {result.status} {result.name}{extra}")
     for row in result.rows:
         print(f"      {row}")

@@ -19,7 +19,7 @@ def test_duplicate_model_names_name_both_paths(make_project):
 
 
 def test_missing_project_file_is_a_clear_error(tmp_path):
-    with pytest.raises(ConfigError, match="no project.yml"):
+    with pytest.raises(ConfigError, match="no dbt_project.yml or project.yml"):
         load_project(tmp_path)
 
 
