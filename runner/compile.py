@@ -229,9 +229,34 @@ def _check_and_transpile(model: RenderedModel, source_dialect: str | None, targe
             path=model.path,
             line=1,
         )
-    if source_dialect and source_dialect != target:
+    if _unshadow_import_ctes(statements[0]) or (source_dialect and source_dialect != target):
         return statements[0].sql(dialect=target, pretty=True)
     return model.sql
+
+
+def _unshadow_import_ctes(query: sqlglot.exp.Expression) -> bool:
+    """dbt's import CTE named like the relation it reads (``orders as (select * from
+    {{ ref('orders') }})``): dbt's refs are schema-qualified, ours are bare, and SQLite
+    reads the bare name inside the CTE as the CTE itself ("circular reference"). Such a
+    CTE is renamed; every later read of it keeps its name as an alias."""
+    changed = False
+    for cte in list(query.find_all(sqlglot.exp.CTE)):
+        if cte.parent is None or cte.parent.args.get("recursive"):
+            continue  # a recursive CTE reads itself on purpose
+        name = cte.alias_or_name
+        inner = {id(t) for t in cte.this.find_all(sqlglot.exp.Table)}
+        if not any(t.name == name and not t.db for t in cte.this.find_all(sqlglot.exp.Table)):
+            continue
+        renamed = f"{name}__import"
+        scope = cte.parent.parent or query
+        for table in scope.find_all(sqlglot.exp.Table):
+            if table.name == name and not table.db and id(table) not in inner:
+                table.set("this", sqlglot.exp.to_identifier(renamed))
+                if not table.alias:
+                    table.set("alias", sqlglot.exp.TableAlias(this=sqlglot.exp.to_identifier(name)))
+        cte.set("alias", sqlglot.exp.TableAlias(this=sqlglot.exp.to_identifier(renamed)))
+        changed = True
+    return changed
 
 
 def _parse_error(model: RenderedModel, exc: Exception) -> CompileError:

@@ -20,7 +20,12 @@ from runner.project import SeedConfig
 
 INTEGER = re.compile(r"^[+-]?\d+$")
 REAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-CHECKS = {"integer": INTEGER, "real": REAL}
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?$")
+BOOLEAN = re.compile(r"^(true|false)$", re.IGNORECASE)
+CHECKS = {"integer": INTEGER, "real": REAL, "date": DATE, "datetime": DATETIME, "boolean": BOOLEAN}
+#: dbt's inference order (agate's type tester): the first type every present value fits
+INFERRED = ("integer", "real", "date", "datetime", "boolean")
 
 
 @dataclass(frozen=True)
@@ -33,7 +38,7 @@ class SeedResult:
 
 def read_seed(seed: SeedConfig, root) -> tuple[list[str], list[list[Any]], list[int]]:
     """Header, rows (NULL markers turned into None, every row checked) and each row's
-    line in the file."""
+    line in the file. Seeds in subfolders are found too (dbt searches recursively)."""
     rel = (
         seed.path.relative_to(root).as_posix() if seed.path.is_relative_to(root) else str(seed.path)
     )
@@ -122,13 +127,18 @@ def infer_types(
             types[column] = declared[column]
             continue
         present = [r[i].strip() for r in rows if r[i] is not None]
-        if present and all(INTEGER.match(v) for v in present):
-            types[column] = "integer"
-        elif present and all(REAL.match(v) for v in present):
-            types[column] = "real"
-        else:
-            types[column] = "text"
+        fits = (k for k in INFERRED if present and all(CHECKS[k].match(v) for v in present))
+        types[column] = next(fits, "text")
     return types
+
+
+def _booleans(types: dict[str, str], header: list[str], rows: list[list[Any]]) -> None:
+    """true/false text as Python booleans, which each driver writes its engine's way."""
+    for i, column in enumerate(header):
+        if types.get(column, "").lower() == "boolean":
+            for row in rows:
+                if row[i] is not None:
+                    row[i] = row[i].strip().lower() == "true"
 
 
 def load_seed(adapter: Adapter, conn: Any, seed: SeedConfig, root, ddl: str | None) -> SeedResult:
@@ -142,6 +152,7 @@ def load_seed(adapter: Adapter, conn: Any, seed: SeedConfig, root, ddl: str | No
             check_against_table(adapter.column_types(conn, table), header, rows, lines, seed, root)
         else:
             types = infer_types(header, rows, seed.column_types)
+            _booleans(types, header, rows)
             columns = ", ".join(
                 f"{quote(c)} {adapter.TYPE_NAMES.get(t.lower(), t)}" for c, t in types.items()
             )

@@ -83,6 +83,9 @@ class Adapter(ABC):
         "text": "TEXT",
         "decimal": "TEXT",
         "timestamp": "TEXT",
+        "date": "TEXT",  # ISO text: SQLite's date functions read it
+        "datetime": "TEXT",
+        "boolean": "INTEGER",  # 1/0
     }
 
     def __init__(self, url: str) -> None:

@@ -196,6 +196,9 @@ class PostgresAdapter(Adapter):
         "text": "TEXT",
         "decimal": "NUMERIC",
         "timestamp": "TIMESTAMPTZ",
+        "date": "DATE",  # what dbt-postgres makes of an inferred seed column
+        "datetime": "TIMESTAMP",
+        "boolean": "BOOLEAN",
     }
 
     def relation_kind(self, conn: Any, name: str, source: bool = False) -> str | None:
