@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from runner.adapters import Adapter, ConnectionSettings, adapter_for_url
 from runner.compile import CompiledProject, compile_project
+from runner.profiles import read_target
 from runner.project import Project, load_project
 
 
@@ -22,12 +24,20 @@ class Workspace:
         project_dir: str | Path = ".",
         database: str | None = None,
         settings: ConnectionSettings | None = None,
+        target: str | None = None,
+        profiles_dir: str | None = None,
     ) -> Workspace:
-        """The database is ``database``, else $DATABASE_URL, else project.yml's, else the
-        embedded default (the same rule for the CLI and an application)."""
+        """The database is ``database``, else $DATABASE_URL, else the profile's target
+        (profiles.yml, ``target`` or the profile's default), else the project file's,
+        else the embedded default (the same rule for the CLI and an application)."""
         project = load_project(project_dir)
+        schema = project.schema
+        if not (database or os.environ.get("DATABASE_URL")):
+            chosen = read_target(project.root, project.profile, target, profiles_dir)
+            if chosen is not None:
+                database, schema = chosen.url, project.schema or chosen.schema
         url = project.resolve_database(database)
-        return cls(project, adapter_for_url(url, project.root, settings, project.schema))
+        return cls(project, adapter_for_url(url, project.root, settings, schema))
 
     @property
     def dialect(self) -> str:

@@ -44,8 +44,12 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _Loader.
 
 def load_yaml(path: Path, rel: str) -> Any:
     """The document in ``path`` (``rel`` names it in errors); mappings are LineDicts."""
+    return load_yaml_text(path.read_text(encoding="utf-8"), rel)
+
+
+def load_yaml_text(text: str, rel: str) -> Any:
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader with line marks
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise ConfigError(

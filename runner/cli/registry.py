@@ -44,8 +44,11 @@ PROJECT = (
     option(
         "--database",
         help="database URL: sqlite:///path.db or postgresql://user@host:port/db "
-        "(default: $DATABASE_URL, then project.yml, then the embedded SQLite file)",
+        "(default: $DATABASE_URL, then profiles.yml's target, then the project file's "
+        "database:, then the embedded SQLite file)",
     ),
+    option("--target", help="the profiles.yml target to use (default: the profile's)"),
+    option("--profiles-dir", help="folder holding profiles.yml (default: dbt's search)"),
 )
 SELECT = option(
     "--select",
@@ -99,7 +102,12 @@ def workspace(args: argparse.Namespace, database: str | None = None):
     from runner.compile import unknown_vars
     from runner.workspace import Workspace
 
-    ws = Workspace.open(args.project_dir, database or args.database)
+    ws = Workspace.open(
+        args.project_dir,
+        database or args.database,
+        target=args.target,
+        profiles_dir=args.profiles_dir,
+    )
     given = parse_vars(getattr(args, "vars", None))
     for name in unknown_vars(ws.project, given):
         known = ", ".join(sorted({*ws.project.vars, *ws.project.params}))
