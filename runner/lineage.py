@@ -43,7 +43,10 @@ def column_lineage(compiled: CompiledProject, target: str, verbose: bool = False
 def _trace(compiled: CompiledProject, model: str, column: str) -> Node:
     project = compiled.project
     schema = {s.identifier: {c: "text" for c in s.columns} for s in project.sources.values()}
-    sources = {n: m.sql for n, m in compiled.models.items() if n != model}
+    # only the model's ancestors: a CTE of the model named like another model (jaffle_shop's
+    # customers has an `orders` CTE, and there is a model orders) must stay the CTE
+    ancestors = compiled.graph.select([f"+{model}"])
+    sources = {n: compiled.models[n].sql for n in ancestors if n != model}
     try:
         return lineage(
             column,

@@ -15,6 +15,7 @@ source that does not produce it is found without running anything. Rules (level)
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
 
@@ -54,17 +55,21 @@ def lint(project: Project, dialect: str, selectors: list[str] | None = None) -> 
             raise  # a cycle: not a finding, the project cannot be read
         return [Finding(exc.path or "", exc.line or 1, "unknown-ref", "error", exc.message)]
     selected = set(compiled.graph.select(selectors))
-    schema = {s.identifier: {c: "text" for c in s.columns} for s in project.sources.values()}
+    schema = _input_columns(project)
     findings: list[Finding] = []
     for name in compiled.graph.order:
         model = compiled.models[name]
         expression = sqlglot.parse_one(model.sql, read=dialect)
         problem = None
         try:
-            qualified = qualify(
-                expression.copy(), schema=schema, dialect=dialect, validate_qualify_columns=True
-            )
-            schema[name] = {c: "text" for c in qualified.named_selects}
+            if _reads_unknown_columns(expression, schema):
+                if not any(isinstance(s, exp.Star) for s in expression.selects):
+                    schema[name] = {c: "text" for c in expression.named_selects}
+            else:
+                qualified = qualify(
+                    expression.copy(), schema=schema, dialect=dialect, validate_qualify_columns=True
+                )
+                schema[name] = {c: "text" for c in qualified.named_selects}
         except (OptimizeError, RunnerError) as exc:
             problem = str(exc)
         if name not in selected:
@@ -106,6 +111,28 @@ def _star_line(model) -> int:
     """The template line of the outer query's ``SELECT *`` (the last one in the file)."""
     lines = [i for i, text in enumerate(model.template.splitlines(), 1) if STAR.search(text)]
     return lines[-1] if lines else 1
+
+
+def _reads_unknown_columns(expression: exp.Expression, schema: dict) -> bool:
+    """Whether the query reads a relation whose columns nobody declared (its columns
+    cannot be checked, so they are not)."""
+    ctes = {c.alias_or_name for c in expression.find_all(exp.CTE)}
+    tables = {t.name for t in expression.find_all(exp.Table)} - ctes
+    return any(t not in schema for t in tables)
+
+
+def _input_columns(project: Project) -> dict[str, dict[str, str]]:
+    """Columns of what models read but do not build: sources that declare theirs (one
+    that declares none is not checked) and seeds (their CSV header)."""
+    schema = {s.identifier: {c: "text" for c in s.columns} for s in project.sources.values()}
+    schema = {name: columns for name, columns in schema.items() if columns}
+    for seed in project.seeds.values():
+        if seed.table not in schema:
+            with seed.path.open(newline="", encoding="utf-8") as fh:
+                header = next(csv.reader(fh), [])
+            if header:
+                schema[seed.table] = {c: "text" for c in header}
+    return schema
 
 
 def _column_finding(model, problem: str, schema: dict) -> Finding:

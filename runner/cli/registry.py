@@ -47,7 +47,11 @@ PROJECT = (
         "(default: $DATABASE_URL, then profiles.yml's target, then the project file's "
         "database:, then the embedded SQLite file)",
     ),
-    option("--target", help="the profiles.yml target to use (default: the profile's)"),
+    option(
+        "--target",
+        dest="profile_target",  # `runner lineage` has a positional `target`
+        help="the profiles.yml target to use (default: the profile's)",
+    ),
     option("--profiles-dir", help="folder holding profiles.yml (default: dbt's search)"),
 )
 SELECT = option(
@@ -105,7 +109,7 @@ def workspace(args: argparse.Namespace, database: str | None = None):
     ws = Workspace.open(
         args.project_dir,
         database or args.database,
-        target=args.target,
+        target=args.profile_target,
         profiles_dir=args.profiles_dir,
     )
     given = parse_vars(getattr(args, "vars", None))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 import pytest
 
@@ -73,3 +74,16 @@ def test_cli_verbose_prints_the_detailed_tree(capsys):
     verbose = capsys.readouterr().out.splitlines()
     assert len(verbose) > len(_lineage(ENGINES[0], target))
     assert "events.product_name  (source)" in [line.strip() for line in verbose]  # sqlglot's name
+
+
+@pytest.mark.parametrize("engine_url", ["sqlite:///:memory:", "postgresql://x@127.0.0.1:1/none"])
+def test_a_cte_named_like_another_model_is_traced_as_the_cte(engine_url):
+    """jaffle_shop's customers has an `orders` CTE and there is a model `orders`."""
+    jaffle = Path(__file__).parents[1] / "fixtures" / "jaffle_shop"
+    compiled = Workspace.open(jaffle, engine_url).compile(bind=False)
+    lines = column_lineage(compiled, "customers.number_of_orders")
+    assert [line.strip() for line in lines[:3]] == [
+        "customers.number_of_orders",
+        "final.number_of_orders",
+        "customer_orders.number_of_orders",
+    ]

@@ -122,3 +122,26 @@ def test_text_flows_through_models_to_the_error(make_project):
         "models/b.sql": "select id,\n  label + 1 as n\nfrom {{ ref('base') }}",
     })  # fmt: skip
     assert ("models/b.sql", 2, "type-mismatch", "error") in rules(root)
+
+
+def test_a_source_without_columns_is_not_checked(make_project):
+    root = make_project(
+        {
+            "project.yml": "name: shop\nsources:\n  shop:\n    tables:\n      items: {}\n",
+            "models/m.sql": "select id from {{ source('shop', 'items') }}",
+        }
+    )
+    assert [f.rule for f in lint(load_project(root), "sqlite")] == ["untested-model"]
+
+
+def test_seed_columns_come_from_the_csv_header(make_project):
+    root = make_project(
+        {
+            "seeds/raw.csv": "id,name\n1,a\n",
+            "models/m.sql": "select id, nme from {{ ref('raw') }}",
+        }
+    )
+    assert rules(root) == {
+        ("models/m.sql", 1, "unknown-column", "error"),
+        ("models/m.sql", 1, "untested-model", "warning"),
+    }
