@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from runner.adapters.base import Adapter, quote
+from runner.adapters.base import Adapter, column_sql
 from runner.compile import CompiledModel
 from runner.errors import ConfigError
 
@@ -140,9 +140,10 @@ class Incremental(Materialization):
                 conn, batch, model.incremental_sql, target.params
             )
             staged = adapter.temp_name(batch)
-            columns = ", ".join(quote(c) for c in adapter.columns_of(conn, staged))
+            columns = ", ".join(column_sql(c) for c in adapter.columns_of(conn, staged))
             if strategy == "delete+insert":
-                key = quote(model.unique_key)
+                key = model.unique_key  # SQL text, checked when rendered
+                key = f"({key})" if "," in key else key
                 adapter.execute(
                     conn, f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM {staged})"
                 )

@@ -9,6 +9,7 @@ target's dialect, so models never branch on the engine themselves.
 from __future__ import annotations
 
 import os
+import re
 import traceback
 from dataclasses import dataclass
 from typing import Any
@@ -163,9 +164,9 @@ class Renderer:
         ``unique_key`` are deleted first.
         """
         config = dict(state.config)
-        key = config.get("unique_key")
+        key = _unique_key(config.get("unique_key"), model)
         strategy = config.get("incremental_strategy", "delete+insert")
-        if strategy == "delete+insert" and (not isinstance(key, str) or not key):
+        if strategy == "delete+insert" and not key:
             raise ConfigError(
                 "an incremental model needs config(unique_key='column')",
                 model=model.name,
@@ -193,6 +194,38 @@ class Renderer:
             if sep and prefix in self.prefixes and base not in self.macro_names:
                 proxies[base] = _dispatcher(base, registry, (self.dialect, *self.fallbacks))
         return proxies
+
+
+#: a plain identifier, or a double-quoted one (dbt passes unique_key to SQL as written)
+KEY_COLUMN = re.compile(r'^\s*([A-Za-z_][A-Za-z0-9_]*|"(?:[^"]|"")+")\s*$')
+
+
+def _unique_key(value: Any, model) -> str | None:
+    """dbt's unique_key: a column, ``"a, b"`` or ``['a', 'b']``; plain names are left
+    unquoted (PostgreSQL folds them, as with dbt), quoted ones keep their case. The SQL
+    text of the key, e.g. ``a, "B"``."""
+    if value is None:
+        return None
+    parts = [value] if isinstance(value, str) else value
+    if isinstance(parts, (list, tuple)) and len(parts) == 1 and isinstance(parts[0], str):
+        parts = _split_key(parts[0])
+    if (
+        not isinstance(parts, (list, tuple))
+        or not parts
+        or not all(isinstance(p, str) and KEY_COLUMN.match(p) for p in parts)
+    ):
+        raise ConfigError(
+            f"unique_key must name columns, not {value!r}",
+            model=model.name,
+            path=model.path,
+            hint="unique_key='id', 'a, b', ['a', 'b'] or '\"MixedCase\"'",
+        )
+    return ", ".join(p.strip() for p in parts)
+
+
+def _split_key(text: str) -> list[str]:
+    """``a, "b,c"``: commas outside double quotes separate columns."""
+    return [p for p in re.split(r',(?=(?:[^"]*"[^"]*")*[^"]*$)', text)]
 
 
 def _bytecode_cache(project: Project) -> jinja2.BytecodeCache | None:

@@ -27,6 +27,15 @@ def quote(name: str) -> str:
     return name
 
 
+def column_sql(name: str) -> str:
+    """A column name the database reported, as SQL that means exactly it: lower-case
+    plain names as they are, anything else double-quoted (a mixed-case column made by a
+    quoted alias keeps its case on PostgreSQL)."""
+    if IDENTIFIER.match(name) and name == name.lower():
+        return name
+    return '"' + name.replace('"', '""') + '"'
+
+
 @dataclass(frozen=True)
 class ConnectionSettings:
     """What an application asks of its connections, engine-neutral; each adapter applies

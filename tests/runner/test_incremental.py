@@ -146,3 +146,31 @@ def test_this_and_is_incremental_render_both_ways(shop, db_url):
     model = compiled.models["totals"]
     assert "from totals" in model.incremental_sql and "max(last_id)" in model.incremental_sql
     assert "max(last_id)" not in model.sql
+
+
+MIXED_KEY = """
+    {{ config(materialized='incremental', unique_key='"Name"') }}
+    select name as "Name", count(*) as n, max(id) as last_id
+    from {{ source('shop', 'items') }}
+    {% if is_incremental() %}
+    where name in (select name from {{ source('shop', 'items') }}
+                   where id > (select coalesce(max(last_id), 0) from {{ this }}))
+    {% endif %}
+    group by name
+"""
+
+
+def test_a_quoted_mixed_case_unique_key_replaces_rows(shop, db_url):
+    ws = Workspace.open(shop(models__totals_sql=MIXED_KEY), db_url)
+    seed(ws)
+    run(ws, ["totals"], None)
+    add_item(ws, 4, "c", 10)
+    [result] = run(ws, ["totals"], None)
+    assert (result.status, result.rows) == ("OK", 1)
+    assert table(ws, 'select "Name", n from totals') == [("a", 1), ("b", 1), ("c", 2)]
+
+
+def test_a_unique_key_that_is_not_columns_is_a_config_error(shop, db_url):
+    root = shop(models__totals_sql="{{ config(materialized='incremental', unique_key='a+b') }} x")
+    with pytest.raises(ConfigError, match="unique_key must name columns"):
+        Workspace.open(root, db_url).compile()
