@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from runner.errors import ConfigError, GraphError, TemplateError, closest
+from runner.folderconfig import HARMLESS, UNSUPPORTED
 from runner.params import ParamSpec
 from runner.project import MATERIALIZATIONS, Project
 
@@ -170,12 +171,14 @@ INCREMENTAL_STRATEGIES = ("delete+insert", "append")
 
 def _check_config(kwargs: dict[str, Any]) -> None:
     """Raised inside the template, so the error carries the line of the config() call."""
-    unknown = sorted(set(kwargs) - set(CONFIG_KEYS))
+    unknown = sorted(set(kwargs) - set(CONFIG_KEYS) - set(HARMLESS))
     if unknown:
         raise ConfigError(
             f"config() does not know {unknown[0]!r}",
-            hint="config() takes " + ", ".join(CONFIG_KEYS),
+            hint=UNSUPPORTED.get(unknown[0], "config() takes " + ", ".join(CONFIG_KEYS)),
         )
+    for key in HARMLESS:  # dbt's documentation configs: nothing to build differently
+        kwargs.pop(key, None)
     materialized = kwargs.get("materialized", "view")
     if materialized not in MATERIALIZATIONS:
         raise ConfigError(

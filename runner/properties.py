@@ -26,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from runner.docblocks import load_doc_blocks, resolve_docs
 from runner.errors import ConfigError
 from runner.generictests import DataTest, parse_test
 
@@ -124,12 +125,18 @@ def _compose(path: Path, rel: str):
         ) from None
 
 
+FILE_KEYS = ("version", "models", "sources", "unit_tests")
+MODEL_KEYS = ("name", "description", "columns", "tests", "data_tests", "meta", "docs")
+COLUMN_KEYS = ("name", "description", "data_type", "tests", "data_tests", "meta", "tags", "quote")
+
+
 def load_properties(root: Path, dirs: list[str]) -> dict[str, ModelProperties]:
     found: dict[str, ModelProperties] = {}
+    blocks = load_doc_blocks(root, dirs)
     for d in dirs:
         for path in sorted((root / d).glob("**/*.yml")):
             rel = path.relative_to(root).as_posix()
-            for props in _file(path, rel):
+            for props in _file(path, rel, blocks):
                 if props.name in found:
                     raise ConfigError(
                         f"model '{props.name}' is described twice (also in "
@@ -140,7 +147,7 @@ def load_properties(root: Path, dirs: list[str]) -> dict[str, ModelProperties]:
     return found
 
 
-def _file(path: Path, rel: str) -> list[ModelProperties]:
+def _file(path: Path, rel: str, blocks: dict[str, str]) -> list[ModelProperties]:
     try:
         data = yaml.compose(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
@@ -150,10 +157,27 @@ def _file(path: Path, rel: str) -> list[ModelProperties]:
         ) from None
     if data is None:
         return []
+    _known_keys(data, FILE_KEYS, rel, "a properties file")
     models = _get(data, "models")
     if models is None:
         return []
-    return [_model(node, rel) for node in models.value]
+    return [_model(node, rel, blocks) for node in models.value]
+
+
+def _known_keys(node, keys: tuple[str, ...], rel: str, what: str) -> None:
+    """A key we would not act on is an error at its line: dbt would act on it."""
+    if not isinstance(node, yaml.MappingNode):
+        return
+    for key, _ in node.value:
+        if key.value not in keys:
+            raise ConfigError(
+                f"'{key.value}' in {what} is not supported",
+                path=rel,
+                line=key.start_mark.line + 1,
+                hint="supported here: "
+                + ", ".join(keys)
+                + ("; configs go in config() or the project file" if key.value == "config" else ""),
+            )
 
 
 def _get(node, key: str):
@@ -165,22 +189,27 @@ def _get(node, key: str):
     return None
 
 
-def _model(node, rel: str) -> ModelProperties:
+def _model(node, rel: str, blocks: dict[str, str]) -> ModelProperties:
     plain = yaml.safe_load(yaml.serialize(node))
     if not isinstance(plain, dict) or "name" not in plain:
         raise ConfigError(
             "each entry under models: needs a name", path=rel, line=node.start_mark.line + 1
         )
+    _known_keys(node, MODEL_KEYS, rel, "a model's properties")
     name = plain["name"]
     tests = [_test(t, name, None, rel) for t in _tests(node, rel)]
     columns, types = {}, {}
     for col_node in _seq(_get(node, "columns")):
+        _known_keys(col_node, COLUMN_KEYS, rel, "a column's properties")
         col = yaml.safe_load(yaml.serialize(col_node))
-        columns[col["name"]] = col.get("description", "")
+        line = col_node.start_mark.line + 1
+        columns[col["name"]] = resolve_docs(col.get("description", ""), blocks, rel, line)
         if col.get("data_type"):
             types[col["name"]] = str(col["data_type"])
         tests += [_test(t, name, col["name"], rel) for t in _tests(col_node, rel)]
-    return ModelProperties(name, rel, plain.get("description", ""), columns, tuple(tests), types)
+    line = node.start_mark.line + 1
+    description = resolve_docs(plain.get("description", ""), blocks, rel, line)
+    return ModelProperties(name, rel, description, columns, tuple(tests), types)
 
 
 def _seq(node) -> list:

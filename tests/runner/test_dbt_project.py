@@ -161,3 +161,22 @@ def test_a_test_from_a_package_is_an_error_at_its_line(make_project):
     with pytest.raises(ConfigError, match="packages are not supported") as info:
         load_project(make_dbt(make_project, {"models/items.yml": yml}))
     assert (info.value.path, info.value.line) == ("models/items.yml", 4)
+
+
+def test_doc_blocks_fill_descriptions(make_project):
+    root = make_dbt(
+        make_project,
+        {
+            "models/docs.md": "{% docs item_id %}\nThe item's id.\n{% enddocs %}\n",
+            "models/items.yml": "models:\n  - name: items\n    columns:\n"
+            "      - {name: id, description: '{{ doc(\"item_id\") }}'}\n",
+        },
+    )
+    assert load_project(root).properties["items"].columns["id"] == "The item's id."
+
+
+def test_a_key_we_would_ignore_in_model_yaml_is_an_error_at_its_line(make_project):
+    yml = "models:\n  - name: items\n    columns:\n      - {name: id, description: a, else b}\n"
+    with pytest.raises(ConfigError, match="'else b' in a column's properties") as info:
+        load_project(make_dbt(make_project, {"models/items.yml": yml}))
+    assert info.value.line == 4
