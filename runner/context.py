@@ -29,6 +29,7 @@ class RenderState:
     config: dict[str, Any] = field(default_factory=dict)
     binds: set[str] = field(default_factory=set)
     incremental: bool = False
+    schema: str | None = None  # the project's (this.schema)
 
 
 class TemplateContext:
@@ -151,6 +152,18 @@ class _This:
 
     def __str__(self) -> str:
         return self._state.model
+
+    @property
+    def identifier(self) -> str:
+        return self._state.model
+
+    name = table = identifier
+
+    @property
+    def schema(self) -> str:
+        return self._state.schema or ""
+
+    database = ""
 
 
 class _Exceptions:

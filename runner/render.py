@@ -17,8 +17,9 @@ from typing import Any
 import jinja2
 from jinja2 import nodes
 
-from runner.adapters import DIALECTS
+from runner.adapters import DEFAULT_SCHEMA, DIALECTS
 from runner.context import RenderState, template_context
+from runner.dbtcontext import dbt_globals, returning
 from runner.errors import ConfigError, RunnerError, TemplateError
 from runner.project import Project
 
@@ -63,6 +64,7 @@ class Renderer:
             keep_trailing_newline=True,
             autoescape=False,
             cache_size=-1,
+            extensions=["jinja2.ext.do"],  # dbt's {% do ... %}
             bytecode_cache=_bytecode_cache(project),
         )
         self.macro_names = self._macro_names()
@@ -114,18 +116,19 @@ class Renderer:
             return str(context[name](*args)).strip()
 
     def _build(self, vars: dict, params: dict[str, Any], bind: bool) -> tuple[RenderState, dict]:
-        state = RenderState()
+        state = RenderState(schema=self.project.schema or DEFAULT_SCHEMA.get(self.dialect))
         context = template_context(self.project, state, vars, params, bind)
         # Jinja snapshots a module's globals when it is made, so every macro name (and
         # every dispatched name) is a proxy into a registry that is filled afterwards.
         registry: dict[str, Any] = {}
+        context.update(dbt_globals(self.dialect, self.project.schema, registry, self.fallbacks))
         context.update(self._macro_proxies(registry))
         for macro in self.project.macros:
             with _located(None, self.templates):
                 module = self.env.get_template(macro.path).make_module(context)
             for name, path in self.macro_names.items():
                 if path == macro.path:
-                    registry[name] = getattr(module, name)
+                    registry[name] = returning(getattr(module, name))
         return state, context
 
     def _render(self, model, state: RenderState, context: dict) -> RenderedModel:

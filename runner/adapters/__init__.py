@@ -17,6 +17,8 @@ ADAPTERS = {
 }
 #: how a dialect asks to inline a CTE (an ephemeral model) rather than compute it once
 INLINE_CTE = {"sqlite": "NOT MATERIALIZED ", "postgres": "NOT MATERIALIZED "}
+#: the schema models land in when the project names none (dbt's ``target.schema``)
+DEFAULT_SCHEMA = {"sqlite": "main", "postgres": "public"}
 #: the dialects a macro name may be prefixed with (``sqlite__x``), besides ``default``
 DIALECTS = tuple(sorted({dialect for dialect, _ in ADAPTERS.values()}))
 
@@ -41,4 +43,12 @@ def adapter_for_url(
     return adapter_class(url, root or Path.cwd(), settings or ConnectionSettings(), schema)
 
 
-__all__ = ["ADAPTERS", "DIALECTS", "INLINE_CTE", "Adapter", "ConnectionSettings", "adapter_for_url"]
+__all__ = [
+    "ADAPTERS",
+    "DEFAULT_SCHEMA",
+    "DIALECTS",
+    "INLINE_CTE",
+    "Adapter",
+    "ConnectionSettings",
+    "adapter_for_url",
+]
