@@ -135,6 +135,7 @@ def load_project(root: str | os.PathLike = ".") -> Project:
     rel = config_path.name
     config = _read_yaml(config_path)
     _check_keys(config, rel)
+    _check_no_packages(root)
     name = str(config.get("name", root.name))
     model_dirs = _paths(config, "model-paths", ["models"], rel)
     yml_sources = load_yml_sources(root, model_dirs)
@@ -167,6 +168,18 @@ def _check_keys(config: dict, rel: str) -> None:
                 path=rel,
                 line=config.line_of(key) if hasattr(config, "line_of") else None,
                 hint="remove it; supported keys: " + ", ".join(PROJECT_KEYS),
+            )
+
+
+def _check_no_packages(root: Path) -> None:
+    """A project that installs packages would build without their macros and tests."""
+    for name in ("packages.yml", "dependencies.yml", "dbt_packages"):
+        if (root / name).exists():
+            raise ConfigError(
+                f"dbt packages are not supported ({name})",
+                path=name,
+                hint="copy the macros the project uses into its macro paths, "
+                "and remove packages.yml / dbt_packages/",
             )
 
 

@@ -23,6 +23,13 @@ from runner.dbtcontext import dbt_globals, returning
 from runner.errors import ConfigError, RunnerError, TemplateError
 from runner.project import Project
 
+#: dbt macros a project overrides to change what dbt does; nothing here calls them
+NOT_CALLED = {
+    "generate_schema_name": "custom schemas are not supported (models go to the target's schema)",
+    "generate_alias_name": "a model's relation is named after its file",
+    "generate_database_name": "models are built in the target's database",
+}
+
 
 @dataclass(frozen=True)
 class RenderedModel:
@@ -78,6 +85,12 @@ class Renderer:
             with _located(None, self.templates):
                 tree = self.env.parse(macro.source, name=macro.path, filename=macro.path)
             for node in tree.find_all(nodes.Macro):
+                if node.name in NOT_CALLED:
+                    raise TemplateError(
+                        f"macro '{node.name}' would never be called: {NOT_CALLED[node.name]}",
+                        path=macro.path,
+                        line=node.lineno,
+                    )
                 if node.name in names:
                     raise TemplateError(
                         f"macro '{node.name}' is defined twice (also in {names[node.name]})",
