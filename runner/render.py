@@ -17,6 +17,7 @@ from typing import Any
 import jinja2
 from jinja2 import nodes
 
+from runner import crossdb
 from runner.adapters import DEFAULT_SCHEMA, DIALECTS
 from runner.context import RenderState, template_context
 from runner.dbtcontext import dbt_globals, returning
@@ -65,6 +66,7 @@ class Renderer:
         self.templates = {m.path: m.source for m in project.macros}
         self.templates.update({m.path: m.source for m in project.models.values()})
         self.templates.update({t.path: t.source for t in project.singular_tests.values()})
+        self.templates[crossdb.PATH] = crossdb.MACROS
         self.env = jinja2.Environment(
             loader=jinja2.FunctionLoader(self._load),
             undefined=jinja2.StrictUndefined,
@@ -136,6 +138,9 @@ class Renderer:
         registry: dict[str, Any] = {}
         context.update(dbt_globals(self.dialect, self.project.schema, registry, self.fallbacks))
         context.update(self._macro_proxies(registry))
+        with _located(None, self.templates):
+            builtin = self.env.get_template(crossdb.PATH).make_module(context)
+        context["dbt"] = crossdb.DbtNamespace(registry, builtin, (self.dialect, *self.fallbacks))
         for macro in self.project.macros:
             with _located(None, self.templates):
                 module = self.env.get_template(macro.path).make_module(context)

@@ -1,0 +1,120 @@
+"""dbt's cross-database macros (``dbt.dateadd(...)`` etc.) for both engines.
+
+They are dispatched Jinja macros like a project's own (``sqlite__x``, ``postgres__x``,
+``default__x``), shipped with the runner. A project's own ``<dialect>__x`` or
+``default__x`` wins, as in dbt's search order; a ``dbt.x`` we do not ship is an error
+that lists the ones we do.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from runner.errors import TemplateError
+
+PATH = "<runner>/crossdb.sql"
+MACROS = """
+{% macro default__date_trunc(datepart, date) %}date_trunc('{{ datepart }}', {{ date }}){% endmacro %}
+{% macro sqlite__date_trunc(datepart, date) -%}
+{%- if datepart == 'day' %}date({{ date }})
+{%- elif datepart == 'week' %}date({{ date }}, 'weekday 0', '-6 days')
+{%- elif datepart == 'month' %}date({{ date }}, 'start of month')
+{%- elif datepart == 'year' %}date({{ date }}, 'start of year')
+{%- elif datepart == 'hour' %}strftime('%Y-%m-%d %H:00:00', {{ date }})
+{%- else %}{{ exceptions.raise_compiler_error("date_trunc: unsupported datepart " ~ datepart) }}
+{%- endif %}{% endmacro %}
+
+{% macro default__dateadd(datepart, interval, from_date_or_timestamp) -%}
+({{ from_date_or_timestamp }} + ((interval '1 {{ datepart }}') * ({{ interval }})))
+{%- endmacro %}
+{% macro sqlite__dateadd(datepart, interval, from_date_or_timestamp) -%}
+{%- set unit = {'day': 'days', 'week': 'days', 'month': 'months', 'year': 'years',
+                'hour': 'hours', 'minute': 'minutes', 'second': 'seconds'}[datepart] -%}
+datetime({{ from_date_or_timestamp }}, ({{ interval }}){{ ' * 7' if datepart == 'week' else '' }} || ' {{ unit }}')
+{%- endmacro %}
+
+{% macro postgres__datediff(first_date, second_date, datepart) -%}
+{%- if datepart == 'year' %}(date_part('year', ({{ second_date }})::date) - date_part('year', ({{ first_date }})::date))
+{%- elif datepart == 'month' %}((date_part('year', ({{ second_date }})::date) - date_part('year', ({{ first_date }})::date)) * 12 + date_part('month', ({{ second_date }})::date) - date_part('month', ({{ first_date }})::date))
+{%- elif datepart == 'day' %}(({{ second_date }})::date - ({{ first_date }})::date)
+{%- elif datepart == 'week' %}((({{ second_date }})::date - ({{ first_date }})::date) / 7)
+{%- elif datepart == 'hour' %}((({{ second_date }})::date - ({{ first_date }})::date) * 24 + date_part('hour', ({{ second_date }})::timestamp) - date_part('hour', ({{ first_date }})::timestamp))
+{%- else %}{{ exceptions.raise_compiler_error("datediff: unsupported datepart " ~ datepart) }}
+{%- endif %}{% endmacro %}
+{% macro sqlite__datediff(first_date, second_date, datepart) -%}
+{%- set days = "CAST(julianday(date(" ~ second_date ~ ")) - julianday(date(" ~ first_date ~ ")) AS INTEGER)" -%}
+{%- set y = "(CAST(strftime('%Y', " ~ second_date ~ ") AS INTEGER) - CAST(strftime('%Y', " ~ first_date ~ ") AS INTEGER))" -%}
+{%- if datepart == 'year' %}{{ y }}
+{%- elif datepart == 'month' %}({{ y }} * 12 + CAST(strftime('%m', {{ second_date }}) AS INTEGER) - CAST(strftime('%m', {{ first_date }}) AS INTEGER))
+{%- elif datepart == 'day' %}{{ days }}
+{%- elif datepart == 'week' %}({{ days }} / 7)
+{%- elif datepart == 'hour' %}({{ days }} * 24 + CAST(strftime('%H', {{ second_date }}) AS INTEGER) - CAST(strftime('%H', {{ first_date }}) AS INTEGER))
+{%- else %}{{ exceptions.raise_compiler_error("datediff: unsupported datepart " ~ datepart) }}
+{%- endif %}{% endmacro %}
+
+{% macro default__safe_cast(field, type) %}cast({{ field }} as {{ type }}){% endmacro %}
+{% macro postgres__hash(field) %}md5(cast({{ field }} as varchar)){% endmacro %}
+{% macro sqlite__hash(field) -%}
+{{ exceptions.raise_compiler_error("hash() has no SQLite implementation (SQLite has no md5)") }}
+{%- endmacro %}
+{% macro default__concat(fields) %}({{ fields | join(' || ') }}){% endmacro %}
+{% macro default__current_timestamp() %}now(){% endmacro %}
+{% macro sqlite__current_timestamp() %}CURRENT_TIMESTAMP{% endmacro %}
+
+{% macro default__type_string() %}varchar{% endmacro %}
+{% macro sqlite__type_string() %}text{% endmacro %}
+{% macro default__type_int() %}integer{% endmacro %}
+{% macro default__type_bigint() %}bigint{% endmacro %}
+{% macro sqlite__type_bigint() %}integer{% endmacro %}
+{% macro default__type_float() %}float{% endmacro %}
+{% macro sqlite__type_float() %}real{% endmacro %}
+{% macro default__type_numeric() %}numeric(28,6){% endmacro %}
+{% macro sqlite__type_numeric() %}numeric{% endmacro %}
+{% macro default__type_timestamp() %}timestamp{% endmacro %}
+{% macro sqlite__type_timestamp() %}text{% endmacro %}
+{% macro default__type_boolean() %}boolean{% endmacro %}
+{% macro sqlite__type_boolean() %}integer{% endmacro %}
+"""
+NAMES = (
+    "date_trunc",
+    "dateadd",
+    "datediff",
+    "safe_cast",
+    "hash",
+    "concat",
+    "current_timestamp",
+    "type_string",
+    "type_int",
+    "type_bigint",
+    "type_float",
+    "type_numeric",
+    "type_timestamp",
+    "type_boolean",
+)
+
+
+class DbtNamespace:
+    """``dbt.x(...)``: the project's ``<dialect>__x``/``default__x`` if it has one, else
+    the runner's."""
+
+    def __init__(self, project: dict[str, Any], builtin: Any, dialects: tuple[str, ...]):
+        self._project, self._builtin, self._dialects = project, builtin, dialects
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if name not in NAMES:
+            raise TemplateError(
+                f"dbt.{name} is not supported",
+                hint="supported: " + ", ".join(f"dbt.{n}" for n in NAMES),
+            )
+        for registry in (self._project, None):
+            for prefix in (*self._dialects, "default"):
+                macro = (
+                    registry.get(f"{prefix}__{name}")
+                    if registry is not None
+                    else getattr(self._builtin, f"{prefix}__{name}", None)
+                )
+                if macro is not None:
+                    return macro
+        raise TemplateError(f"dbt.{name} has no implementation for {self._dialects[0]}")

@@ -1,0 +1,60 @@
+"""dbt's cross-database macros (dbt.dateadd etc.) give the same values on both engines."""
+
+from __future__ import annotations
+
+import pytest
+
+from runner.commands import run, seed
+from runner.errors import TemplateError
+from runner.workspace import Workspace
+from tests.fixtures.relation_figures import canonical
+
+MODEL = """
+{{ config(materialized='table') }}
+select
+  {{ dbt.datediff('e', 'd', 'day') }} as days,
+  {{ dbt.datediff('e', 'd', 'month') }} as months,
+  {{ dbt.datediff('e', 'd', 'week') }} as weeks,
+  {{ dbt.concat(["'a'", "'b'"]) }} as ab,
+  {{ dbt.safe_cast("'7'", dbt.type_int()) }} as seven,
+  {{ dbt.date_trunc('month', 'd') }} as month_start,
+  {{ dbt.date_trunc('week', 'd') }} as week_start,
+  {{ dbt.dateadd('day', 3, 'e') }} as later
+from {{ ref('days') }}
+"""
+
+
+def test_cross_database_macros_agree_on_both_engines(make_project, db_url):
+    root = make_project({"seeds/days.csv": "e,d\n2024-01-30,2024-03-15\n", "models/m.sql": MODEL})
+    ws = Workspace.open(root, db_url)
+    seed(ws)
+    assert [r.status for r in run(ws, None, None)] == ["OK"]
+    with ws.adapter.connection() as conn:
+        [row] = ws.adapter.query(conn, "select * from m")[1]
+    assert [canonical(v)[:10] for v in row] == [
+        "45",
+        "2",
+        "6",
+        "ab",
+        "7",
+        "2024-03-01",
+        "2024-03-11",
+        "2024-02-02",
+    ]
+
+
+def test_a_project_macro_overrides_the_runners(make_project, db_url):
+    root = make_project(
+        {
+            "macros/m.sql": "{% macro default__type_int() %}bigint{% endmacro %}"
+            "{% macro sqlite__type_int() %}bigint{% endmacro %}",
+            "models/m.sql": "select cast(1 as {{ dbt.type_int() }}) as x",
+        }
+    )
+    assert "as bigint" in Workspace.open(root, db_url).compile().models["m"].rendered
+
+
+def test_a_cross_database_macro_we_do_not_ship_is_an_error(make_project, db_url):
+    root = make_project({"models/m.sql": "select {{ dbt.listagg('x') }} as x"})
+    with pytest.raises(TemplateError, match="dbt.listagg is not supported"):
+        Workspace.open(root, db_url).compile()
