@@ -3,8 +3,8 @@
     python -m bench.compile_speed [--sizes 10,100,1000] [--runs 5] [--dbt PATH/TO/venv/bin/dbt]
 
 Generates projects of N chained models in dbt's spelling (ref, source, var, config, a
-macro), readable by both tools, and times whole processes, median of --runs after a
-warm-up: ``runner compile`` vs ``dbt parse`` + ``dbt compile`` (dbt-core with the
+macro), the same files for both tools (dbt_project.yml, sources in models/sources.yml),
+and times whole processes, median of --runs after a warm-up: ``runner compile`` vs ``dbt parse`` + ``dbt compile`` (dbt-core with the
 dbt-sqlite adapter, installed in a separate virtual environment; partial parsing left on,
 as an analyst has it). Writes bench/compile-results.json.
 """
@@ -26,9 +26,6 @@ REPO = Path(__file__).resolve().parent.parent
 def make_project(root: Path, n: int) -> None:
     (root / "models").mkdir(parents=True)
     (root / "macros").mkdir()
-    (root / "project.yml").write_text(
-        "name: chain\nvars:\n  factor: 2\nsources:\n  shop:\n    tables:\n      items: {}\n"
-    )
     (root / "dbt_project.yml").write_text(
         "name: chain\nversion: '1.0'\nconfig-version: 2\nprofile: chain\nvars:\n  factor: 2\n"
     )
