@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from runner.cli.main import main
 from runner.commands import build
 from runner.workspace import Workspace
 from tests.fixtures.relation_figures import figures
@@ -65,3 +66,8 @@ def test_every_relation_equals_what_dbt_built(built):
         for relation in RECORDED["relations"]:
             ours[relation] = figures(*ws.adapter.query(conn, f"SELECT * FROM {relation}"))
     assert ours == RECORDED["relations"]
+
+
+def test_runner_build_on_the_command_line_exits_0(jaffle, db_url, capsys):
+    assert main(["build", "--project-dir", str(jaffle), "--database", db_url]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "Done: 25 OK/PASS, 0 ERROR/FAIL/SKIPPED"
