@@ -136,6 +136,7 @@ def load_project(root: str | os.PathLike = ".") -> Project:
     config = _read_yaml(config_path)
     _check_keys(config, rel)
     _check_no_packages(root)
+    _check_no_snapshots(root, _paths(config, "snapshot-paths", ["snapshots"], rel))
     name = str(config.get("name", root.name))
     model_dirs = _paths(config, "model-paths", ["models"], rel)
     yml_sources = load_yml_sources(root, model_dirs)
@@ -181,6 +182,16 @@ def _check_no_packages(root: Path) -> None:
                 hint="copy the macros the project uses into its macro paths, "
                 "and remove packages.yml / dbt_packages/",
             )
+
+
+def _check_no_snapshots(root: Path, dirs: list[str]) -> None:
+    found = _files(root, dirs, "**/*.sql")
+    if found:
+        raise ConfigError(
+            "dbt snapshots are not supported",
+            path=found[0].relative_to(root).as_posix(),
+            hint="build the history with an incremental model (append) instead",
+        )
 
 
 def _paths(config: dict, key: str, default: list[str], rel: str) -> list[str]:

@@ -125,7 +125,8 @@ def _compose(path: Path, rel: str):
         ) from None
 
 
-FILE_KEYS = ("version", "models", "sources", "unit_tests")
+#: exposures, macro and group descriptions document the project; nothing is built from them
+FILE_KEYS = ("version", "models", "sources", "unit_tests", "exposures", "macros", "groups")
 MODEL_KEYS = ("name", "description", "columns", "tests", "data_tests", "meta", "docs")
 COLUMN_KEYS = ("name", "description", "data_type", "tests", "data_tests", "meta", "tags", "quote")
 

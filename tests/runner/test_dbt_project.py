@@ -194,3 +194,10 @@ def test_a_generate_schema_name_override_is_an_error_at_its_line(make_project, d
     with pytest.raises(TemplateError, match="generate_schema_name' would never be called") as e:
         Workspace.open(root, db_url).compile()
     assert (e.value.path, e.value.line) == ("macros/schema.sql", 2)
+
+
+def test_snapshots_are_refused_with_what_to_do(make_project):
+    root = make_dbt(make_project, {"snapshots/s.sql": "{% snapshot s %}select 1{% endsnapshot %}"})
+    with pytest.raises(ConfigError, match="snapshots are not supported") as info:
+        load_project(root)
+    assert info.value.path == "snapshots/s.sql"
