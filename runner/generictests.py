@@ -15,7 +15,7 @@ we do not run is an error at its line: skipping it would pass a project that fai
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from runner.errors import ConfigError
@@ -44,6 +44,7 @@ class DataTest:
     line: int
     where: str | None = None
     severity: str = "error"  # warn: a failure is reported, and fails nothing
+    suffix: str = ""  # "_2", "_3": a second test of the same name on the same model
 
     @property
     def name(self) -> str:
@@ -53,9 +54,19 @@ class DataTest:
             suffix = "_" + "".join(c if c.isalnum() else "_" for c in str(self.args))[:40].strip(
                 "_"
             )
-        return "".join(
-            c if c.isalnum() else "_" for c in f"{self.kind}_{self.model}{column}{suffix}"
-        )
+        name = f"{self.kind}_{self.model}{column}{suffix}"
+        return "".join(c if c.isalnum() else "_" for c in name) + self.suffix
+
+
+def numbered(tests: list[DataTest]) -> tuple[DataTest, ...]:
+    """Tests whose names repeat (two accepted_values on one column) get _2, _3...: a
+    result and its artifacts are found by name."""
+    seen: dict[str, int] = {}
+    out = []
+    for test in tests:
+        seen[test.name] = seen.get(test.name, 0) + 1
+        out.append(replace(test, suffix=f"_{seen[test.name]}") if seen[test.name] > 1 else test)
+    return tuple(out)
 
 
 def parse_test(value: Any, model: str, column: str | None, rel: str, line: int) -> DataTest:

@@ -28,7 +28,7 @@ import yaml
 
 from runner.docblocks import load_doc_blocks, resolve_docs
 from runner.errors import ConfigError
-from runner.generictests import DataTest, parse_test
+from runner.generictests import DataTest, numbered, parse_test
 
 __all__ = ["DataTest", "ModelProperties", "UnitTest", "load_properties", "load_unit_tests"]
 
@@ -210,7 +210,7 @@ def _model(node, rel: str, blocks: dict[str, str]) -> ModelProperties:
         tests += [_test(t, name, col["name"], rel) for t in _tests(col_node, rel)]
     line = node.start_mark.line + 1
     description = resolve_docs(plain.get("description", ""), blocks, rel, line)
-    return ModelProperties(name, rel, description, columns, tuple(tests), types)
+    return ModelProperties(name, rel, description, columns, numbered(tests), types)
 
 
 def _seq(node) -> list:
