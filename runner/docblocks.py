@@ -17,6 +17,9 @@ def load_doc_blocks(root: Path, dirs: list[str]) -> dict[str, str]:
     for d in dirs:
         for path in sorted((root / d).glob("**/*.md")):
             for match in BLOCK.finditer(path.read_text(encoding="utf-8")):
+                if match.group(1) in blocks:
+                    rel = path.relative_to(root).as_posix()
+                    raise ConfigError(f"doc block '{match.group(1)}' is defined twice", path=rel)
                 blocks[match.group(1)] = match.group(2).strip()
     return blocks
 

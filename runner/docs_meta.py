@@ -24,13 +24,14 @@ from sqlglot.optimizer.qualify import qualify
 
 from runner.compile import CompiledProject
 from runner.errors import ConfigError
+from runner.project import find_project_file
 
 DOC_BLOCK = re.compile(r"{%-?\s*docs\s+(\w+)\s*-?%}(.*?){%-?\s*enddocs\s*-?%}", re.DOTALL)
 
 
 def load_doc_blocks(root: Path) -> dict[str, str]:
     """Every ``{% docs name %}`` block of the ``.md`` files under the model paths."""
-    config = yaml.safe_load((root / "project.yml").read_text(encoding="utf-8")) or {}
+    config = yaml.safe_load(find_project_file(root).read_text(encoding="utf-8")) or {}
     blocks: dict[str, str] = {}
     for folder in config.get("model-paths", ["models"]):
         for path in sorted((root / folder).glob("**/*.md")):

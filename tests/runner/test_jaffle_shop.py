@@ -10,6 +10,7 @@ import pytest
 
 from runner.cli.main import main
 from runner.commands import build
+from runner.docs import write_docs
 from runner.workspace import Workspace
 from tests.fixtures.relation_figures import figures
 
@@ -71,3 +72,10 @@ def test_every_relation_equals_what_dbt_built(built):
 def test_runner_build_on_the_command_line_exits_0(jaffle, db_url, capsys):
     assert main(["build", "--project-dir", str(jaffle), "--database", db_url]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "Done: 25 OK/PASS, 0 ERROR/FAIL/SKIPPED"
+
+
+def test_docs_site_of_a_dbt_project_fills_doc_blocks(jaffle):
+    compiled = Workspace.open(jaffle, "sqlite:///:memory:").compile(bind=False)
+    index = write_docs(compiled)
+    orders = (index / "orders.html").read_text(encoding="utf-8")
+    assert "Orders can be one of the following statuses" in orders
