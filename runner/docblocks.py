@@ -24,19 +24,19 @@ def load_doc_blocks(root: Path, dirs: list[str]) -> dict[str, str]:
     return blocks
 
 
-def resolve_docs(text: str, blocks: dict[str, str], rel: str, line: int | None) -> str:
+def resolve_docs(text: str, blocks: dict[str, str], where: str, rel: str, line: int | None) -> str:
     """A description with every ``{{ doc('x') }}`` replaced by block x's text."""
 
     def block(match: re.Match) -> str:
         name = match.group(1)
         if name not in blocks:
+            known = ", ".join(sorted(blocks)) or "none"
             raise ConfigError(
-                f"doc('{name}') names no doc block",
+                f"unknown doc block '{name}' in {where}",
                 path=rel,
                 line=line,
-                hint="define {% docs "
-                + name
-                + " %}...{% enddocs %} in a .md file beside the models",
+                hint=f"known: {known}; define {{% docs {name} %}}...{{% enddocs %}} in a .md "
+                "file beside the models",
             )
         return blocks[name]
 

@@ -204,12 +204,13 @@ def _model(node, rel: str, blocks: dict[str, str]) -> ModelProperties:
         _known_keys(col_node, COLUMN_KEYS, rel, "a column's properties")
         col = yaml.safe_load(yaml.serialize(col_node))
         line = col_node.start_mark.line + 1
-        columns[col["name"]] = resolve_docs(col.get("description", ""), blocks, rel, line)
+        where = f"{name}.{col['name']}"
+        columns[col["name"]] = resolve_docs(col.get("description", ""), blocks, where, rel, line)
         if col.get("data_type"):
             types[col["name"]] = str(col["data_type"])
         tests += [_test(t, name, col["name"], rel) for t in _tests(col_node, rel)]
     line = node.start_mark.line + 1
-    description = resolve_docs(plain.get("description", ""), blocks, rel, line)
+    description = resolve_docs(plain.get("description", ""), blocks, name, rel, line)
     return ModelProperties(name, rel, description, columns, numbered(tests), types)
 
 
