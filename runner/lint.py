@@ -60,18 +60,7 @@ def lint(project: Project, dialect: str, selectors: list[str] | None = None) -> 
     for name in compiled.graph.order:
         model = compiled.models[name]
         expression = sqlglot.parse_one(model.sql, read=dialect)
-        problem = None
-        try:
-            if _reads_unknown_columns(expression, schema):
-                if not any(isinstance(s, exp.Star) for s in expression.selects):
-                    schema[name] = {c: "text" for c in expression.named_selects}
-            else:
-                qualified = qualify(
-                    expression.copy(), schema=schema, dialect=dialect, validate_qualify_columns=True
-                )
-                schema[name] = {c: "text" for c in qualified.named_selects}
-        except (OptimizeError, RunnerError) as exc:
-            problem = str(exc)
+        problem = _check_columns(name, expression, schema, dialect)
         if name not in selected:
             continue
         if problem:
@@ -111,6 +100,23 @@ def _star_line(model) -> int:
     """The template line of the outer query's ``SELECT *`` (the last one in the file)."""
     lines = [i for i, text in enumerate(model.template.splitlines(), 1) if STAR.search(text)]
     return lines[-1] if lines else 1
+
+
+def _check_columns(name: str, expression: exp.Expression, schema: dict, dialect: str) -> str | None:
+    """Qualify the model's columns against what its inputs produce and record its own
+    output columns in ``schema``; the problem found, if any."""
+    try:
+        if _reads_unknown_columns(expression, schema):
+            if not any(isinstance(s, exp.Star) for s in expression.selects):
+                schema[name] = {c: "text" for c in expression.named_selects}
+            return None
+        qualified = qualify(
+            expression.copy(), schema=schema, dialect=dialect, validate_qualify_columns=True
+        )
+        schema[name] = {c: "text" for c in qualified.named_selects}
+    except (OptimizeError, RunnerError) as exc:
+        return str(exc)
+    return None
 
 
 def _reads_unknown_columns(expression: exp.Expression, schema: dict) -> bool:

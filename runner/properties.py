@@ -12,9 +12,12 @@
         tests:                       # model-level
           - expression: "in_window IN (0, 1)"
 
-Column tests: ``not_null``, ``unique``, ``accepted_values: {values: [...]}``,
-``relationships: {to: model, field: column}``, ``expression: <SQL predicate>``. A model
-test is an ``expression`` every row must satisfy.
+Column tests (``tests:`` or dbt >= 1.8's ``data_tests:``): ``not_null``, ``unique``,
+``accepted_values: {values: [...]}``, ``relationships: {to: ref('model'), field: column}``,
+``expression: <SQL predicate>``, with dbt 1.10's ``arguments:`` and ``config: {where,
+severity}`` (runner/generictests.py). A model test is an ``expression`` every row must
+satisfy, or a generic test with ``column_name``. ``{{ doc('name') }}`` in a description
+is filled from the doc blocks; a key we would not act on is an error at its line.
 """
 
 from __future__ import annotations
