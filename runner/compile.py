@@ -40,6 +40,7 @@ class CompiledModel:
     unique_key: str | None = None
     indexes: tuple[tuple[str, ...], ...] = ()
     incremental_strategy: str = "delete+insert"
+    seeds: tuple[str, ...] = ()  # the seed tables it ref()s
     checked_sql: str = ""  # the model's own SQL after parsing/transpiling, before CTEs
 
     def line_map(self) -> LineMap:
@@ -190,6 +191,7 @@ def _compile_model(
         tags=model.tags,
         refs=model.refs,
         sources=model.sources,
+        seeds=model.seeds,
         binds=tuple(sorted(set(model.binds).union(*(rendered[c].binds for c in ctes)))),
         rendered=model.sql,
         sql=_with_ctes(sql, parents, dialect),

@@ -29,6 +29,7 @@ class RenderState:
     config: dict[str, Any] = field(default_factory=dict)
     binds: set[str] = field(default_factory=set)
     incremental: bool = False
+    seeds: list[str] = field(default_factory=list)
     schema: str | None = None  # the project's (this.schema)
 
 
@@ -63,6 +64,7 @@ class TemplateContext:
         where ``runner seed`` loaded it (seeds are loaded before any model runs)."""
         name = self._ref_name(names, kwargs)
         if name not in self.project.models and name in self.project.seeds:
+            self.state.seeds.append(self.project.seeds[name].table)
             return self.project.seeds[name].table
         if name not in self.project.models:
             raise GraphError(

@@ -49,6 +49,7 @@ class RenderedModel:
     unique_key: str | None = None
     indexes: tuple[tuple[str, ...], ...] = ()
     incremental_strategy: str = "delete+insert"
+    seeds: tuple[str, ...] = ()  # the seed tables it ref()s (not models: no DAG node)
 
 
 class Renderer:
@@ -163,6 +164,7 @@ class Renderer:
             sql=_trim(sql),
             refs=tuple(dict.fromkeys(state.refs)),
             sources=tuple(dict.fromkeys(state.sources)),
+            seeds=tuple(dict.fromkeys(state.seeds)),
             materialized=materialized,
             tags=(tags,) if isinstance(tags, str) else tuple(tags),
             binds=tuple(sorted(state.binds)),
@@ -170,7 +172,7 @@ class Renderer:
         )
 
     def _render_once(self, model, state: RenderState, context: dict, incremental: bool) -> str:
-        state.model, state.refs, state.sources = model.name, [], []
+        state.model, state.refs, state.sources, state.seeds = model.name, [], [], []
         state.config = dict(getattr(model, "config", {}))
         state.binds, state.incremental = set(), incremental
         with _located(model.name, self.templates):
@@ -197,8 +199,10 @@ class Renderer:
             )
         indexes = tuple((i,) if isinstance(i, str) else tuple(i) for i in config.get("indexes", ()))
         refs, sources, binds = list(state.refs), list(state.sources), set(state.binds)
+        seeds = list(state.seeds)
         sql = self._render_once(model, state, context, incremental=True)
         state.refs, state.sources = refs + state.refs, sources + state.sources
+        state.seeds = seeds + state.seeds
         state.binds |= binds
         state.config = config
         return {

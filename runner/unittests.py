@@ -99,7 +99,7 @@ def _run_one(ws, renderer: Renderer, test: UnitTest) -> UnitResult:
 
 
 def model_inputs(compiled, name: str) -> set[str]:
-    """The relations a model reads: its refs and source tables, and those of the
+    """The relations a model reads: its refs, seeds and source tables, and those of the
     ephemeral models inlined into it (which a test may also give rows for)."""
     sources = compiled.project.sources
     inputs: set[str] = set()
@@ -107,6 +107,7 @@ def model_inputs(compiled, name: str) -> set[str]:
     while stack:
         model = compiled.models[stack.pop()]
         inputs |= {sources[key].identifier for key in model.sources if key in sources}
+        inputs |= set(model.seeds)
         for parent in model.refs:
             inputs.add(parent)
             if compiled.models[parent].materialized == "ephemeral":

@@ -7,6 +7,7 @@ import pytest
 from runner.commands import build, data_tests, run, seed
 from runner.errors import ConfigError, TemplateError
 from runner.project import load_project
+from runner.unittests import run_unit_tests
 from runner.workspace import Workspace
 
 DBT_PROJECT = """
@@ -206,3 +207,23 @@ def test_snapshots_are_refused_with_what_to_do(make_project):
     with pytest.raises(ConfigError, match="snapshots are not supported") as info:
         load_project(root)
     assert info.value.path == "snapshots/s.sql"
+
+
+UNIT_YML = """
+unit_tests:
+  - name: stg_items_reads_its_seed
+    model: stg_items
+    given:
+      - input: ref('raw_items')
+        rows:
+          - {id: 5, day: '2024-01-01', ok: 1, price: 2}
+    expect:
+      rows:
+        - {id: 5, price: 2}
+"""
+
+
+def test_a_unit_test_may_give_rows_for_a_seed_the_model_refs(make_project, db_url):
+    ws = Workspace.open(make_dbt(make_project, {"models/unit.yml": UNIT_YML}), db_url)
+    [result] = run_unit_tests(ws, None)
+    assert (result.status, result.message) == ("PASS", "")
