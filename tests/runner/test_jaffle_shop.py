@@ -11,6 +11,7 @@ import pytest
 from runner.cli.main import main
 from runner.commands import build
 from runner.docs import write_docs
+from runner.unittests import run_unit_tests
 from runner.workspace import Workspace
 from tests.fixtures.relation_figures import figures
 
@@ -79,3 +80,30 @@ def test_docs_site_of_a_dbt_project_fills_doc_blocks(jaffle):
     index = write_docs(compiled)
     orders = (index / "orders.html").read_text(encoding="utf-8")
     assert "Orders can be one of the following statuses" in orders
+
+
+CUSTOMERS_UNIT = """
+unit_tests:
+  - name: customers_counts_orders_and_sums_payments
+    model: customers
+    given:
+      - input: ref('stg_customers')
+        rows: [{customer_id: 1, first_name: a, last_name: b}]
+      - input: ref('stg_orders')
+        rows:
+          - {order_id: 1, customer_id: 1, order_date: '2018-01-01', status: placed}
+          - {order_id: 2, customer_id: 1, order_date: '2018-01-03', status: placed}
+      - input: ref('stg_payments')
+        rows: [{payment_id: 1, order_id: 1, payment_method: coupon, amount: 10}]
+    expect:
+      rows:
+        - {customer_id: 1, number_of_orders: 2, customer_lifetime_value: 10,
+           most_recent_order: '2018-01-03'}
+"""
+
+
+def test_a_unit_test_without_data_types_runs(jaffle, db_url):
+    """jaffle_shop's YAML declares no data_type: the given literals type the inputs."""
+    (jaffle / "models" / "unit.yml").write_text(CUSTOMERS_UNIT, encoding="utf-8")
+    [result] = run_unit_tests(Workspace.open(jaffle, db_url), None)
+    assert (result.status, result.diff) == ("PASS", [])
