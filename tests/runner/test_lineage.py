@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import shutil
 from pathlib import Path
 
 import pytest
@@ -77,9 +78,9 @@ def test_cli_verbose_prints_the_detailed_tree(capsys):
 
 
 @pytest.mark.parametrize("engine_url", ["sqlite:///:memory:", "postgresql://x@127.0.0.1:1/none"])
-def test_a_cte_named_like_another_model_is_traced_as_the_cte(engine_url):
+def test_a_cte_named_like_another_model_is_traced_as_the_cte(engine_url, tmp_path):
     """jaffle_shop's customers has an `orders` CTE and there is a model `orders`."""
-    jaffle = Path(__file__).parents[1] / "fixtures" / "jaffle_shop"
+    jaffle = shutil.copytree(Path(__file__).parents[1] / "fixtures" / "jaffle_shop", tmp_path / "j")
     compiled = Workspace.open(jaffle, engine_url).compile(bind=False)
     lines = column_lineage(compiled, "customers.number_of_orders")
     assert [line.strip() for line in lines[:2]] == [
