@@ -18,6 +18,7 @@ from sqlglot.lineage import Node, lineage
 
 from runner.compile import CompiledProject
 from runner.errors import GraphError
+from runner.lint import input_columns
 
 
 def column_lineage(compiled: CompiledProject, target: str, verbose: bool = False) -> list[str]:
@@ -42,7 +43,7 @@ def column_lineage(compiled: CompiledProject, target: str, verbose: bool = False
 
 def _trace(compiled: CompiledProject, model: str, column: str) -> Node:
     project = compiled.project
-    schema = {s.identifier: {c: "text" for c in s.columns} for s in project.sources.values()}
+    schema = input_columns(project)  # sources and seeds: the trace ends at their columns
     # only the model's ancestors: a CTE of the model named like another model (jaffle_shop's
     # customers has an `orders` CTE, and there is a model orders) must stay the CTE
     ancestors = compiled.graph.select([f"+{model}"])
@@ -92,7 +93,8 @@ def _model_columns(root: Node, top: str, compiled: CompiledProject) -> dict[str,
         for child in node.downstream:
             if isinstance(child.source, exp.Table) and not child.downstream:
                 table = child.source.name
-                child_key = f"{sources.get(table, table)}.{child.name.split('.')[-1]}  (source)"
+                kind = "source" if table in sources else "seed"
+                child_key = f"{sources.get(table, table)}.{child.name.split('.')[-1]}  ({kind})"
             elif child.source_name and child.source_name != node.source_name:
                 child_key = f"{child.source_name}.{_column_name(child, compiled, outputs)}"
             else:

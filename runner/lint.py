@@ -55,7 +55,7 @@ def lint(project: Project, dialect: str, selectors: list[str] | None = None) -> 
             raise  # a cycle: not a finding, the project cannot be read
         return [Finding(exc.path or "", exc.line or 1, "unknown-ref", "error", exc.message)]
     selected = set(compiled.graph.select(selectors))
-    schema = _input_columns(project)
+    schema = input_columns(project)
     findings: list[Finding] = []
     for name in compiled.graph.order:
         model = compiled.models[name]
@@ -127,7 +127,7 @@ def _reads_unknown_columns(expression: exp.Expression, schema: dict) -> bool:
     return any(t not in schema for t in tables)
 
 
-def _input_columns(project: Project) -> dict[str, dict[str, str]]:
+def input_columns(project: Project) -> dict[str, dict[str, str]]:
     """Columns of what models read but do not build: sources that declare theirs (one
     that declares none is not checked) and seeds (their CSV header)."""
     schema = {s.identifier: {c: "text" for c in s.columns} for s in project.sources.values()}
