@@ -71,7 +71,8 @@ class TemplateContext:
                 f"ref('{name}') names a model that does not exist",
                 model=self.state.model,
                 missing=name,
-                hint=closest(name, self.project.models) or "check the name against `runner ls`",
+                hint=closest(name, [*self.project.models, *self.project.seeds])
+                or "check the name against `runner ls`",
             )
         self.state.refs.append(name)
         return name

@@ -155,10 +155,16 @@ def load_project(root: str | os.PathLike = ".") -> Project:
         target_dir=root / config.get("target-path", "target"),
         schema=_schema(config.get("schema")),
         properties=load_properties(root, model_dirs),
-        singular_tests=_singular(root, _paths(config, "test-paths", ["data-tests"], rel)),
+        singular_tests=_singular(root, _paths(config, "test-paths", _default_tests(rel), rel)),
         unit_tests=load_unit_tests(root, model_dirs, sources),
         profile=config.get("profile"),
     )
+
+
+def _default_tests(rel: str) -> list[str]:
+    """dbt's default test path is tests/; under the name project.yml (a project inside a
+    Python repository, where pytest owns tests/) it is data-tests/."""
+    return ["tests"] if rel == "dbt_project.yml" else ["data-tests"]
 
 
 def _check_keys(config: dict, rel: str) -> None:

@@ -227,3 +227,8 @@ def test_a_unit_test_may_give_rows_for_a_seed_the_model_refs(make_project, db_ur
     ws = Workspace.open(make_dbt(make_project, {"models/unit.yml": UNIT_YML}), db_url)
     [result] = run_unit_tests(ws, None)
     assert (result.status, result.message) == ("PASS", "")
+
+
+def test_singular_tests_default_to_dbts_tests_folder(make_project):
+    root = make_dbt(make_project, {"tests/no_negative.sql": "select * from {{ ref('items') }}"})
+    assert list(load_project(root).singular_tests) == ["no_negative"]
