@@ -148,7 +148,7 @@ def load_project(root: str | os.PathLike = ".") -> Project:
         macros=_macros(root, _paths(config, "macro-paths", ["macros"], rel)),
         seeds=_seeds(root, _paths(config, "seed-paths", ["seeds"], rel), config, sources, rel),
         sources=sources,
-        vars=dict(config.get("vars") or {}),
+        vars=_vars(config.get("vars"), name),
         params={k: param_from_config(k, v) for k, v in (config.get("params") or {}).items()},
         database=config.get("database"),
         dialect=config.get("dialect"),
@@ -159,6 +159,18 @@ def load_project(root: str | os.PathLike = ".") -> Project:
         unit_tests=load_unit_tests(root, model_dirs, sources),
         profile=config.get("profile"),
     )
+
+
+def _vars(raw: Any, project: str) -> dict[str, Any]:
+    """Global vars, and dbt's vars scoped to this project (``vars: {<name>: {...}}``),
+    which win over global ones of the same name."""
+    found = dict(raw or {})
+    scoped = found.pop(project, None)
+    if isinstance(scoped, dict):
+        found.update(scoped)
+    elif scoped is not None:
+        found[project] = scoped
+    return found
 
 
 def _default_tests(rel: str) -> list[str]:

@@ -232,3 +232,10 @@ def test_a_unit_test_may_give_rows_for_a_seed_the_model_refs(make_project, db_ur
 def test_singular_tests_default_to_dbts_tests_folder(make_project):
     root = make_dbt(make_project, {"tests/no_negative.sql": "select * from {{ ref('items') }}"})
     assert list(load_project(root).singular_tests) == ["no_negative"]
+
+
+def test_vars_scoped_to_the_project_are_read(make_project):
+    root = make_dbt(
+        make_project, {"dbt_project.yml": DBT_PROJECT + "    vars:\n      shop: {x: 1}\n"}
+    )
+    assert load_project(root).vars == {"x": 1}
