@@ -36,16 +36,13 @@ def type_findings(project: Project, selected: set[str]):
 
     findings = []
     for dialect in STRICT:
-        for name, node, column in _text_arithmetic(project, dialect):
-            model = project.models[name]
-            if name not in selected:
+        for model, node, column in _text_arithmetic(project, dialect):
+            if model.name not in selected:
                 continue
-            compiled = compile_project(project, dialect, {}, bind=False).models[name]
-            line = _line(compiled, node, column)
             findings.append(
                 Finding(
                     model.path,
-                    line,
+                    _line(model, node, column),
                     "type-mismatch",
                     "error",
                     f"{node.sql(dialect=dialect)}: arithmetic on text ({column}) fails on "
@@ -56,7 +53,7 @@ def type_findings(project: Project, selected: set[str]):
 
 
 def _text_arithmetic(project: Project, dialect: str):
-    """(model, node, text column) for each arithmetic node with a text operand."""
+    """(compiled model, node, text column) for each arithmetic node with a text operand."""
     compiled = compile_project(project, dialect, {}, bind=False)
     schema = {
         s.identifier: {c: dict(s.column_types).get(c, "UNKNOWN") for c in s.columns}
@@ -75,7 +72,7 @@ def _text_arithmetic(project: Project, dialect: str):
         for node in typed.find_all(*ARITHMETIC):
             for side in (node.this, node.expression):
                 if isinstance(side, exp.Column) and side.type and side.type.is_type(*TEXT):
-                    yield name, node, side.name
+                    yield compiled.models[name], node, side.name
 
 
 SYMBOLS = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/"}
