@@ -188,14 +188,15 @@ class Renderer:
         """
         config = dict(state.config)
         key = _unique_key(config.get("unique_key"), model)
-        strategy = config.get("incremental_strategy", "delete+insert")
+        # dbt's default: delete+insert with a unique_key, append without one
+        strategy = config.get("incremental_strategy") or ("delete+insert" if key else "append")
         if strategy == "delete+insert" and not key:
             raise ConfigError(
-                "an incremental model needs config(unique_key='column')",
+                "incremental_strategy='delete+insert' needs config(unique_key='column')",
                 model=model.name,
                 path=model.path,
                 hint="the rows the incremental SQL returns replace the rows with the same key "
-                "(or say incremental_strategy='append')",
+                "(or leave unique_key out: the batch is then appended, as in dbt)",
             )
         indexes = tuple((i,) if isinstance(i, str) else tuple(i) for i in config.get("indexes", ()))
         refs, sources, binds = list(state.refs), list(state.sources), set(state.binds)

@@ -134,11 +134,20 @@ def test_an_unknown_incremental_strategy_is_a_config_error_at_its_line(shop, db_
     assert (info.value.path, info.value.line) == ("models/log.sql", 2)
 
 
-def test_an_incremental_model_needs_a_unique_key(shop, db_url):
-    root = shop(models__totals_sql="{{ config(materialized='incremental') }} select 1 as x")
+def test_delete_insert_needs_a_unique_key(shop, db_url):
+    root = shop(
+        models__totals_sql="{{ config(materialized='incremental', "
+        "incremental_strategy='delete+insert') }} select 1 as x"
+    )
     with pytest.raises(ConfigError, match="unique_key") as info:
         Workspace.open(root, db_url).compile()
     assert info.value.path == "models/totals.sql"
+
+
+def test_without_a_unique_key_the_batch_is_appended_as_in_dbt(shop, db_url):
+    root = shop(models__totals_sql="{{ config(materialized='incremental') }} select 1 as x")
+    model = Workspace.open(root, db_url).compile().models["totals"]
+    assert (model.incremental_strategy, model.unique_key) == ("append", None)
 
 
 def test_this_and_is_incremental_render_both_ways(shop, db_url):
