@@ -93,7 +93,8 @@ def lint(project: Project, dialect: str, selectors: list[str] | None = None) -> 
                     "no data test or unit test covers this model",
                 )
             )
-    return findings + type_findings(project, selected)
+    typed = type_findings(project, selected)
+    return findings + [Finding(path, line, "type-mismatch", "error", m) for path, line, m in typed]
 
 
 def _star_line(model) -> int:

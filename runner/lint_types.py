@@ -30,25 +30,17 @@ ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div)
 TEXT = exp.DataType.TEXT_TYPES
 
 
-def type_findings(project: Project, selected: set[str]):
-    """Findings (runner.lint.Finding) for arithmetic on text, per strict dialect."""
-    from runner.lint import Finding
-
+def type_findings(project: Project, selected: set[str]) -> list[tuple[str, int, str]]:
+    """(path, line, message) for each arithmetic on text, per strict dialect."""
     findings = []
     for dialect in STRICT:
         for model, node, column in _text_arithmetic(project, dialect):
-            if model.name not in selected:
-                continue
-            findings.append(
-                Finding(
-                    model.path,
-                    _line(model, node, column),
-                    "type-mismatch",
-                    "error",
+            if model.name in selected:
+                message = (
                     f"{node.sql(dialect=dialect)}: arithmetic on text ({column}) fails on "
-                    f"{dialect}; cast it, e.g. CAST({column} AS NUMERIC)",
+                    f"{dialect}; cast it, e.g. CAST({column} AS NUMERIC)"
                 )
-            )
+                findings.append((model.path, _line(model, node, column), message))
     return findings
 
 
