@@ -318,13 +318,7 @@ class _located:
         path, line = _template_frame(exc, self.templates)
         if isinstance(exc, jinja2.TemplateSyntaxError):
             path, line = exc.filename or exc.name or path, exc.lineno
-            raise TemplateError(
-                f"Jinja syntax error: {exc.message}",
-                model=self.model,
-                path=path,
-                line=line,
-                snippet=_line(self.templates.get(path), line),
-            ) from None
+            raise self._error(f"Jinja syntax error: {exc.message}", path, line) from None
         if isinstance(exc, RunnerError):
             raise exc.located(
                 model=self.model,
@@ -334,32 +328,36 @@ class _located:
             ) from None
         if isinstance(exc, jinja2.UndefinedError) and "was not provided" in exc.message:
             path, line = _caller_frame(exc, self.templates)  # the call, not the macro
-            raise TemplateError(
+            raise self._error(
                 f"a macro was called without an argument: {exc.message}",
-                model=self.model,
-                path=path,
-                line=line,
-                snippet=_line(self.templates.get(path), line),
+                path,
+                line,
                 hint="pass every parameter the macro declares (or give it a default)",
             ) from None
         if isinstance(exc, jinja2.UndefinedError):
-            raise TemplateError(
+            raise self._error(
                 f"undefined: {exc.message}",
-                model=self.model,
-                path=path,
-                line=line,
-                snippet=_line(self.templates.get(path), line),
+                path,
+                line,
                 hint="check the spelling, or define it with {% set %}, a macro or --vars",
             ) from None
         if isinstance(exc, Exception):
-            raise TemplateError(
-                f"error while rendering: {type(exc).__name__}: {exc}",
-                model=self.model,
-                path=path,
-                line=line,
-                snippet=_line(self.templates.get(path), line),
-            ) from exc
+            message = f"error while rendering: {type(exc).__name__}: {exc}"
+            raise self._error(message, path, line) from exc
         return False
+
+    def _error(
+        self, message: str, path: str | None, line: int | None, hint: str | None = None
+    ) -> TemplateError:
+        """A TemplateError at ``path:line`` of this model, with that line's text."""
+        return TemplateError(
+            message,
+            model=self.model,
+            path=path,
+            line=line,
+            snippet=_line(self.templates.get(path), line),
+            hint=hint,
+        )
 
 
 def _template_frame(exc: BaseException, templates: dict[str, str]) -> tuple[str | None, int | None]:

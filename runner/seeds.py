@@ -36,12 +36,17 @@ class SeedResult:
     seconds: float
 
 
+def _relative(seed: SeedConfig, root) -> str:
+    """The seed's path as messages name it: relative to the project when inside it."""
+    if seed.path.is_relative_to(root):
+        return seed.path.relative_to(root).as_posix()
+    return str(seed.path)
+
+
 def read_seed(seed: SeedConfig, root) -> tuple[list[str], list[list[Any]], list[int]]:
     """Header, rows (NULL markers turned into None, every row checked) and each row's
     line in the file. Seeds in subfolders are found too (dbt searches recursively)."""
-    rel = (
-        seed.path.relative_to(root).as_posix() if seed.path.is_relative_to(root) else str(seed.path)
-    )
+    rel = _relative(seed, root)
     with seed.path.open(newline="", encoding="utf-8") as fh:
         reader = csv.reader(fh, strict=True)
         try:
@@ -101,7 +106,7 @@ def _kind_of(type_name: str) -> str | None:
 def check_against_table(types: dict[str, str], header, rows, lines, seed: SeedConfig, root) -> None:
     """Values the table's own columns (a source's DDL) would refuse, found before the
     database says "datatype mismatch" with no file, line or column."""
-    rel = seed.path.relative_to(root).as_posix() if seed.path.is_relative_to(root) else seed.path
+    rel = _relative(seed, root)
     for column, type_name in types.items():
         kind = _kind_of(type_name)
         if kind is None or column not in header:
@@ -113,7 +118,7 @@ def check_against_table(types: dict[str, str], header, rows, lines, seed: SeedCo
                 raise SeedError(
                     f"column '{column}' (line {line}, column {i + 1}): {value!r} is not a "
                     f"valid {kind} (the table declares {type_name})",
-                    path=str(rel),
+                    path=rel,
                     line=line,
                 )
 
