@@ -15,9 +15,15 @@ from runner.render import Renderer
 #: the source's clean-up, a view the incremental models read (ephemeral in the project)
 STAGING = ("stg_store__events",)
 #: the incremental models: built once, like the tables a run keeps on the other engines
-STATE = ("int_events", "int_events_hourly", "int_events_daily")
+STATE = (
+    "int_events",
+    "int_events_hourly",
+    "int_events_daily",
+    "int_events_weekly",
+    "int_events_day_counts",
+)
 #: per request, before the marts: tables, except ephemeral models (views = inlined)
-REQUEST = ("int_window_facts", "int_window_events")
+REQUEST = ("int_window_facts", "int_window_days", "int_window_events")
 
 
 BENCH_MACROS = Path(__file__).resolve().parent / "macros"

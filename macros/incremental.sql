@@ -33,3 +33,9 @@ WHERE batch > (SELECT COALESCE(MAX(batch), 0) FROM {{ this }}) AND {{ was_column
 {% macro postgres__in_batch(column, query) -%}
 {{ column }} = ANY(ARRAY({{ query }}))
 {%- endmacro %}
+
+{#- the week partition ('YYYY-MM-DD|event_type|slug', the week's Monday) that holds a
+    day partition -#}
+{% macro week_partition(day_part) -%}
+({{ week_of('substr(' ~ day_part ~ ', 1, 10)') }} || substr({{ day_part }}, 11))
+{%- endmacro %}

@@ -111,3 +111,17 @@ FROM generate_series(0, CAST({{ var('window_days') }} AS INTEGER)) AS steps(k)
 (CASE WHEN date_trunc('day', {{ ts }}) = {{ ts }} THEN {{ ts }}
       ELSE date_trunc('day', {{ ts }}) + INTERVAL '1 day' END)
 {%- endmacro %}
+
+{#- Weeks (the weekly rollup): a week is named by its Monday, 'YYYY-MM-DD'.
+    week_of(day): the Monday on or before a 'YYYY-MM-DD' day; ceil_week(day): the
+    Monday on or after it; day_start(day): the day's first instant (the type of ts). -#}
+{% macro sqlite__week_of(day) %}date({{ day }}, '-6 days', 'weekday 1'){% endmacro %}
+{% macro postgres__week_of(day) -%}
+to_char(date_trunc('week', CAST({{ day }} AS DATE)), 'YYYY-MM-DD')
+{%- endmacro %}
+{% macro sqlite__ceil_week(day) %}date({{ day }}, 'weekday 1'){% endmacro %}
+{% macro postgres__ceil_week(day) -%}
+to_char(CAST({{ day }} AS DATE) + CAST((8 - EXTRACT(ISODOW FROM CAST({{ day }} AS DATE))) AS INTEGER) % 7, 'YYYY-MM-DD')
+{%- endmacro %}
+{% macro sqlite__day_start(day) %}({{ day }} || ' 00:00:00.000000'){% endmacro %}
+{% macro postgres__day_start(day) %}(CAST({{ day }} AS TIMESTAMP) AT TIME ZONE 'UTC'){% endmacro %}

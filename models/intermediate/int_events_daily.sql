@@ -1,8 +1,10 @@
-{{ config(materialized='incremental', unique_key='dpart', indexes=[['dpart'], ['day'], ['batch']]) }}
+{{ config(materialized='incremental', unique_key='dpart', indexes=[['dpart'], ['day'], ['batch'], ['wpart']]) }}
 {#- int_events_hourly summed per UTC day, event type and product (the partition, dpart),
     kept up to date incrementally: a batch re-aggregates the day partitions that hold an
     hourly row written since this table's last batch (zeros included: a partition left
-    empty), and replaces them whole. A request reads the days W holds whole from here.
+    empty), and replaces them whole. A request reads from here the days W holds whole
+    outside the whole weeks it holds (int_events_weekly); wpart names the week partition
+    a row rolls up into.
 
     A previous-event hour on the same day collapses to the day's start: such an event
     is never the first of its key in a window that holds the whole day. Earlier hours
@@ -54,13 +56,14 @@ rolled AS (
     FROM collapsed
     GROUP BY dpart, day, event_type, product_slug, source{% for key in keys %}, ph_{{ key }}{% endfor %}
 )
-SELECT rolled.*, (SELECT MAX(batch) FROM {{ ref('int_events_hourly') }}) AS batch
+SELECT rolled.*, {{ week_partition('rolled.dpart') }} AS wpart,
+       (SELECT MAX(batch) FROM {{ ref('int_events_hourly') }}) AS batch
 FROM rolled
 {%- if is_incremental() %}
 UNION ALL
 SELECT t.part, NULL, NULL, NULL, NULL
        {%- for key in keys %}, NULL{% endfor %}, 0, 0, {{ money_zero() }},
-       (SELECT MAX(batch) FROM {{ ref('int_events_hourly') }})
+       {{ week_partition('t.part') }}, (SELECT MAX(batch) FROM {{ ref('int_events_hourly') }})
 FROM touched AS t
 WHERE NOT EXISTS (SELECT 1 FROM rolled AS r WHERE r.dpart = t.part)
 {%- endif %}

@@ -1,14 +1,19 @@
 {{ config(materialized='table') }}
-{#- The N-day window W as additive facts, built per request from int_events_daily and
-    int_events_hourly (whole days and hours) and int_events (the partial hours at W's
-    two edges), exact to the microsecond. Marts read it through the measures of
-    macros/measures.sql only.
+{#- The N-day window W as additive facts, built per request from the rollups (whole
+    weeks from int_events_weekly, the other whole days from int_events_daily, the hours
+    around them from int_events_hourly) and int_events (the partial hours at W's two
+    edges), exact to the microsecond. Marts read it through the measures of
+    macros/measures.sql only; the timelines, which need days, read int_window_days.
 
-    Each row: day, event_type, product_slug, source (page views), events, units,
-    revenue, and first_<key> for each declared distinct key: how many of those events
-    are the first in W of their key. An event is the first of its key in W = [a, b]
-    when its previous event of that key is before a, so summing first_<key> counts
-    distinct keys (the spec's count_mode in unique mode: distinct sessions).
+    Each row: event_type, product_slug, source (page views), events, units, revenue,
+    and first_<key> for each declared distinct key: how many of those events are the
+    first in W of their key. An event is the first of its key in W = [a, b] when its
+    previous event of that key is before a, so summing first_<key> counts distinct keys
+    (the spec's count_mode in unique mode: distinct sessions).
+
+    No day column: a row per type, product and source whatever N is, so the marts read
+    the same few thousand rows for 90 days as for 7, and the rollups read grow with the
+    number of weeks and days, not events (issue 10's 3x bound).
 
     Whole hours [h1, h2) come from the rollups, where previous-event instants are kept
     by hour: "before a" is "before hour(a)", plus the corrections below for previous
@@ -26,24 +31,31 @@ days AS {{ materialized_cte() }} (
     SELECT hours.*, {{ ceil_day('h1') }} AS d1, {{ day_floor('h2') }} AS d2
     FROM hours
 ),
-{#- whole hours [h1, h2): the whole days [d1, d2) from the daily rollup, the hours around
+weeks AS {{ materialized_cte() }} (
+    SELECT days.*, {{ utc_day('d1') }} AS day1, {{ utc_day('d2') }} AS day2,
+           {{ ceil_week(utc_day('d1')) }} AS w1, {{ week_of(utc_day('d2')) }} AS w2
+    FROM days
+),
+{#- whole hours [h1, h2): the whole weeks [w1, w2) from the weekly rollup (none when
+    w1 >= w2), the other whole days of [d1, d2) from the daily one, the hours around
     them from the hourly one (N >= 1, so d1 <= d2) #}
 {%- set parts = [
-    (ref('int_events_daily'), "r.day >= " ~ utc_day('days.d1') ~ " AND r.day < " ~ utc_day('days.d2')),
+    (ref('int_events_weekly'), "r.week >= days.w1 AND r.week < days.w2"),
+    (ref('int_events_daily'), "r.day >= days.day1 AND r.day < days.day2 AND (r.day < days.w1 OR r.day >= days.w2)"),
     (ref('int_events_hourly'), 'r.hour >= days.h1 AND r.hour < days.d1'),
     (ref('int_events_hourly'), 'r.hour >= days.d2 AND r.hour < days.h2'),
 ] %}
 rollup AS (
 {%- for relation, within in parts %}
-    SELECT r.day, r.event_type, r.product_slug, r.source, r.events, r.units, r.revenue
+    SELECT r.event_type, r.product_slug, r.source, r.events, r.units, r.revenue
            {%- for key in keys %}, r.ph_{{ key }}{% endfor %}
-    FROM days
+    FROM weeks AS days
     JOIN {{ relation }} AS r ON {{ within }}
     {{- " UNION ALL" if not loop.last }}
 {%- endfor %}
 ),
 whole_hours AS (
-    SELECT r.day, r.event_type, r.product_slug, r.source, r.events, r.units, r.revenue
+    SELECT r.event_type, r.product_slug, r.source, r.events, r.units, r.revenue
            {%- for key in keys %},
            CASE WHEN r.ph_{{ key }} IS NULL OR r.ph_{{ key }} < hours.h0 THEN r.events ELSE 0 END AS first_{{ key }}
            {%- endfor %}
@@ -53,14 +65,14 @@ whole_hours AS (
 {#- the partial hours at W's edges, [a, h1) and [h2, b] #}
 edge_events AS (
 {%- for within in ['e.ts >= hours.a AND e.ts < hours.h1', 'e.ts >= hours.h2 AND e.ts <= hours.b'] %}
-    SELECT e.day, e.event_type, e.product_slug, e.source, e.quantity, e.unit_price, hours.a
+    SELECT e.event_type, e.product_slug, e.source, e.quantity, e.unit_price, hours.a
            {%- for key in keys %}, e.prev_{{ key }}{% endfor %}
     FROM hours JOIN {{ ref('int_events') }} AS e ON {{ within }}
     {{- " UNION ALL" if not loop.last }}
 {%- endfor %}
 ),
 edges AS (
-    SELECT day, event_type, product_slug,
+    SELECT event_type, product_slug,
            CASE WHEN event_type = 'page_view' THEN source END AS source,
            1 AS events, quantity AS units,
            CASE WHEN event_type = 'purchase' THEN {{ money_times('unit_price', 'quantity') }}
@@ -74,7 +86,7 @@ edges AS (
     counted them as not first #}
 corrections AS (
 {%- for key in keys %}
-    SELECT e.day, e.event_type, e.product_slug,
+    SELECT e.event_type, e.product_slug,
            CASE WHEN e.event_type = 'page_view' THEN e.source END AS source,
            0 AS events, 0 AS units, {{ money_zero() }} AS revenue
            {%- for flag in keys %}, {{ 1 if flag == key else 0 }} AS first_{{ flag }}{% endfor %}
@@ -84,11 +96,11 @@ corrections AS (
     {{- " UNION ALL" if not loop.last }}
 {%- endfor %}
 ),
-{#- one row per day, type, slug and source: every mart then reads a few thousand rows.
+{#- one row per type, slug and source: every mart then reads a few thousand rows.
     Money is summed on purchase rows only (on SQLite an exact sum is a Python call). #}
 facts AS {{ materialized_cte() }} (
 {%- for part in ['whole_hours', 'edges', 'corrections'] %}
-    SELECT day, event_type, product_slug, source, events, units, revenue
+    SELECT event_type, product_slug, source, events, units, revenue
            {%- for key in keys %}, first_{{ key }}{% endfor %}
     FROM {{ part }}
     {{- " UNION ALL" if not loop.last }}
@@ -96,7 +108,6 @@ facts AS {{ materialized_cte() }} (
 )
 {%- for purchases in [true, false] %}
 SELECT
-    day,
     event_type,
     product_slug,
     source,
@@ -108,7 +119,7 @@ SELECT
     {%- endfor %}
 FROM facts
 WHERE event_type {{ '=' if purchases else '<>' }} 'purchase'
-GROUP BY day, event_type, product_slug, source
+GROUP BY event_type, product_slug, source
 {%- if purchases %}
 UNION ALL
 {%- endif %}
