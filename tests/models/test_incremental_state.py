@@ -80,3 +80,34 @@ def test_concurrent_requests_apply_a_batch_once(events_db):
     with ws.adapter.connection() as conn:
         counts = ws.adapter.query(conn, "SELECT COUNT(*), COUNT(DISTINCT id) FROM int_events")[1]
     assert counts == [(199, 199)]
+
+
+def test_late_events_in_whole_weeks_of_a_long_window(events_db):
+    """A 90-day window reads whole weeks from the weekly rollup: events arriving late
+    inside those weeks (one earlier than its session's first, so which event is first
+    changes across a week boundary) are applied to the weeks they fall in."""
+    from datetime import datetime, timedelta
+
+    start = datetime(2024, 2, 26, 3, 0)
+    kinds = ["page_view", "product_view", "add_to_cart", "purchase"]
+    rows = [event(i, kinds[i % 4], f"s{i % 9}", str(start + timedelta(hours=17 * i)),
+                  product_slug=f"p{i % 3}", price="10", source="google")
+            for i in range(1, 120)]  # fmt: skip
+    url = events_db(rows)
+    service = DashboardService(Workspace.open(REPO, url))
+    assert service.compute("unique", AS_OF, 90) == compute(rows, "unique", _as_of(), 90)
+    late = [event(200, "product_view", "s1", "2024-03-05 08:00:00", product_slug="p1"),
+            event(201, "purchase", "s4", "2024-04-10 23:59:59.999999", product_slug="p2",
+                  price="7"),
+            event(202, "page_view", "s5", "2024-05-21 10:00:00", source="ig")]  # fmt: skip
+    append_events(url, late)
+    for mode in ("unique", "total"):
+        for days in (30, 90):
+            body = service.compute(mode, AS_OF, days)
+            assert body == compute([*rows, *late], mode, _as_of(), days), (mode, days)
+
+
+def _as_of():
+    from datetime import datetime
+
+    return datetime.fromisoformat(AS_OF)
