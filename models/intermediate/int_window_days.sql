@@ -5,21 +5,7 @@
     int_events_hourly, the partial hours at W's two edges from int_events, so a 90-day
     timeline reads about a thousand rows. Days without events have no row here
     (macros/measures.sql daily_counts fills them with zeros). -#}
-WITH bounds AS {{ materialized_cte() }} (
-    {{ window_bounds() }}
-),
-hours AS {{ materialized_cte() }} (
-    SELECT w_start AS a, w_end AS b, {{ ceil_hour('w_start') }} AS h1, {{ hour_of('w_end') }} AS h2
-    FROM bounds
-),
-days AS {{ materialized_cte() }} (
-    SELECT hours.*, {{ ceil_day('h1') }} AS d1, {{ day_floor('h2') }} AS d2
-    FROM hours
-),
-spans AS {{ materialized_cte() }} (
-    SELECT days.*, {{ utc_day('d1') }} AS day1, {{ utc_day('d2') }} AS day2
-    FROM days
-),
+WITH {{ window_spans() }},
 counts AS (
     SELECT r.day, r.event_type, r.events
     FROM spans JOIN {{ ref('int_events_day_counts') }} AS r

@@ -19,37 +19,21 @@
     by hour: "before a" is "before hour(a)", plus the corrections below for previous
     events inside hour(a) but before a. -#}
 {%- set keys = var('distinct_keys') %}
-WITH bounds AS {{ materialized_cte() }} (
-    {{ window_bounds() }}
-),
-hours AS {{ materialized_cte() }} (
-    SELECT w_start AS a, w_end AS b, {{ hour_of('w_start') }} AS h0, {{ ceil_hour('w_start') }} AS h1,
-           {{ hour_of('w_end') }} AS h2
-    FROM bounds
-),
-days AS {{ materialized_cte() }} (
-    SELECT hours.*, {{ ceil_day('h1') }} AS d1, {{ day_floor('h2') }} AS d2
-    FROM hours
-),
-weeks AS {{ materialized_cte() }} (
-    SELECT days.*, {{ utc_day('d1') }} AS day1, {{ utc_day('d2') }} AS day2,
-           {{ ceil_week(utc_day('d1')) }} AS w1, {{ week_of(utc_day('d2')) }} AS w2
-    FROM days
-),
+WITH {{ window_spans() }},
 {#- whole hours [h1, h2): the whole weeks [w1, w2) from the weekly rollup (none when
     w1 >= w2), the other whole days of [d1, d2) from the daily one, the hours around
     them from the hourly one (N >= 1, so d1 <= d2) #}
 {%- set parts = [
-    (ref('int_events_weekly'), "r.week >= days.w1 AND r.week < days.w2"),
-    (ref('int_events_daily'), "r.day >= days.day1 AND r.day < days.day2 AND (r.day < days.w1 OR r.day >= days.w2)"),
-    (ref('int_events_hourly'), 'r.hour >= days.h1 AND r.hour < days.d1'),
-    (ref('int_events_hourly'), 'r.hour >= days.d2 AND r.hour < days.h2'),
+    (ref('int_events_weekly'), "r.week >= spans.w1 AND r.week < spans.w2"),
+    (ref('int_events_daily'), "r.day >= spans.day1 AND r.day < spans.day2 AND (r.day < spans.w1 OR r.day >= spans.w2)"),
+    (ref('int_events_hourly'), 'r.hour >= spans.h1 AND r.hour < spans.d1'),
+    (ref('int_events_hourly'), 'r.hour >= spans.d2 AND r.hour < spans.h2'),
 ] %}
 rollup AS (
 {%- for relation, within in parts %}
     SELECT r.event_type, r.product_slug, r.source, r.events, r.units, r.revenue
            {%- for key in keys %}, r.ph_{{ key }}{% endfor %}
-    FROM weeks AS days
+    FROM spans
     JOIN {{ relation }} AS r ON {{ within }}
     {{- " UNION ALL" if not loop.last }}
 {%- endfor %}
@@ -57,17 +41,17 @@ rollup AS (
 whole_hours AS (
     SELECT r.event_type, r.product_slug, r.source, r.events, r.units, r.revenue
            {%- for key in keys %},
-           CASE WHEN r.ph_{{ key }} IS NULL OR r.ph_{{ key }} < hours.h0 THEN r.events ELSE 0 END AS first_{{ key }}
+           CASE WHEN r.ph_{{ key }} IS NULL OR r.ph_{{ key }} < spans.h0 THEN r.events ELSE 0 END AS first_{{ key }}
            {%- endfor %}
-    FROM hours
+    FROM spans
     CROSS JOIN rollup AS r
 ),
 {#- the partial hours at W's edges, [a, h1) and [h2, b] #}
 edge_events AS (
-{%- for within in ['e.ts >= hours.a AND e.ts < hours.h1', 'e.ts >= hours.h2 AND e.ts <= hours.b'] %}
-    SELECT e.event_type, e.product_slug, e.source, e.quantity, e.unit_price, hours.a
+{%- for within in ['e.ts >= spans.a AND e.ts < spans.h1', 'e.ts >= spans.h2 AND e.ts <= spans.b'] %}
+    SELECT e.event_type, e.product_slug, e.source, e.quantity, e.unit_price, spans.a
            {%- for key in keys %}, e.prev_{{ key }}{% endfor %}
-    FROM hours JOIN {{ ref('int_events') }} AS e ON {{ within }}
+    FROM spans JOIN {{ ref('int_events') }} AS e ON {{ within }}
     {{- " UNION ALL" if not loop.last }}
 {%- endfor %}
 ),
@@ -90,9 +74,9 @@ corrections AS (
            CASE WHEN e.event_type = 'page_view' THEN e.source END AS source,
            0 AS events, 0 AS units, {{ money_zero() }} AS revenue
            {%- for flag in keys %}, {{ 1 if flag == key else 0 }} AS first_{{ flag }}{% endfor %}
-    FROM hours
-    JOIN {{ ref('int_events') }} AS e ON e.prev_{{ key }} >= hours.h0 AND e.prev_{{ key }} < hours.a
-    WHERE e.ts >= hours.h1 AND e.ts < hours.h2
+    FROM spans
+    JOIN {{ ref('int_events') }} AS e ON e.prev_{{ key }} >= spans.h0 AND e.prev_{{ key }} < spans.a
+    WHERE e.ts >= spans.h1 AND e.ts < spans.h2
     {{- " UNION ALL" if not loop.last }}
 {%- endfor %}
 ),
