@@ -102,9 +102,8 @@ def test_late_events_in_whole_weeks_of_a_long_window(events_db):
             event(202, "page_view", "s5", "2024-05-21 10:00:00", source="ig")]  # fmt: skip
     append_events(url, late)
     for mode in ("unique", "total"):
-        for days in (30, 90):
-            body = service.compute(mode, AS_OF, days)
-            assert body == compute([*rows, *late], mode, _as_of(), days), (mode, days)
+        body = service.compute(mode, AS_OF, 90)
+        assert body == compute([*rows, *late], mode, _as_of(), 90), mode
 
 
 def _as_of():
