@@ -103,23 +103,30 @@ def collect(
     compiled: CompiledProject, selected: list[str], vars: dict, renderer: Renderer
 ) -> list[DataTestCase]:
     """Tests of the selected models, generic then singular, sorted by name."""
+    from runner.compile import split_vars
+
+    plain, _ = split_vars(compiled.project, vars)
     chosen = set(selected)
-    cases = [
-        DataTestCase(
-            t.name,
-            _models_of(t),
-            generic_sql(t, compiled.project.sources),
-            t.path,
-            t.line,
-            t.severity,
-        )
+    tests = [
+        t
         for props in compiled.project.properties.values()
         for t in props.tests
         if t.model in chosen
     ]
-    from runner.compile import split_vars
-
-    plain, _ = split_vars(compiled.project, vars)
+    from_packages = renderer.package_tests(
+        [t for t in tests if "." in t.kind], plain, compiled.params
+    )
+    cases = [
+        DataTestCase(
+            t.name,
+            _models_of(t),
+            from_packages.get(t.name) or generic_sql(t, compiled.project.sources),
+            t.path,
+            t.line,
+            t.severity,
+        )
+        for t in tests
+    ]
     for name, rendered in renderer.render_tests(plain, compiled.params, bind=False).items():
         if not rendered.refs or set(rendered.refs) & chosen:
             cases.append(DataTestCase(name, rendered.refs, rendered.sql, rendered.path, 1))

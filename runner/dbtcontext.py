@@ -17,6 +17,7 @@ from typing import Any
 
 from runner.adapters import DEFAULT_SCHEMA
 from runner.errors import TemplateError
+from runner.namespaces import Dispatcher
 
 
 class MacroReturn(Exception):  # noqa: N818 - dbt's name for the same device
@@ -58,21 +59,16 @@ def _run_query(*_args: Any, **_kwargs: Any) -> None:
 
 
 class Adapter:
-    """``adapter.dispatch('name')``: the macro for the target, in dbt's order (the
-    target's ``<type>__name``, then ``default__name``)."""
+    """``adapter.dispatch('name', 'namespace')``: the macro for the target, in dbt's
+    search order (runner/namespaces.py)."""
 
-    def __init__(self, registry: dict[str, Any], dialects: tuple[str, ...]) -> None:
-        self._registry, self._dialects = registry, dialects
+    def __init__(self, dispatcher: Dispatcher) -> None:
+        self._dispatcher = dispatcher
 
-    def dispatch(self, name: str, macro_namespace: str | None = None) -> Any:
-        for prefix in (*self._dialects, "default"):
-            macro = self._registry.get(f"{prefix}__{name}")
-            if macro is not None:
-                return macro
-        raise TemplateError(
-            f"adapter.dispatch('{name}'): no macro {self._dialects[0]}__{name} or default__{name}",
-            hint=f"define {self._dialects[0]}__{name} or default__{name} in the macro paths",
-        )
+    def dispatch(
+        self, macro_name: str, macro_namespace: str | None = None, packages: Any = None
+    ) -> Any:
+        return self._dispatcher.find(macro_name, macro_namespace)
 
     def __getattr__(self, name: str) -> Any:
         raise TemplateError(
@@ -81,9 +77,7 @@ class Adapter:
         )
 
 
-def dbt_globals(
-    dialect: str, schema: str | None, registry: dict, fallbacks: tuple[str, ...]
-) -> dict[str, Any]:
+def dbt_globals(dialect: str, schema: str | None, dispatcher: Dispatcher) -> dict[str, Any]:
     """The names dbt's context adds to ours, for one target dialect."""
     target = SimpleNamespace(
         name=dialect,
@@ -100,5 +94,6 @@ def dbt_globals(
         "return": _return,
         "run_query": _run_query,
         "modules": SimpleNamespace(datetime=datetime, re=re, itertools=itertools),
-        "adapter": Adapter(registry, (dialect, *fallbacks)),
+        "adapter": Adapter(dispatcher),
+        "should_store_failures": lambda: False,  # generic tests count failing rows
     }

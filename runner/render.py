@@ -9,7 +9,6 @@ target's dialect, so models never branch on the engine themselves.
 from __future__ import annotations
 
 import os
-import re
 import traceback
 from dataclasses import dataclass
 from typing import Any
@@ -19,10 +18,20 @@ from jinja2 import nodes
 
 from runner import crossdb
 from runner.adapters import DEFAULT_SCHEMA, DIALECTS
+from runner.adapters.base import quote
 from runner.context import RenderState, template_context
 from runner.dbtcontext import dbt_globals, returning
 from runner.errors import ConfigError, RunnerError, TemplateError
+from runner.namespaces import (
+    DBT,
+    Dispatcher,
+    PackageNamespace,
+    module_macros,
+    package_macro_names,
+    test_blocks_as_macros,
+)
 from runner.project import Project
+from runner.uniquekey import unique_key
 
 #: dbt macros a project overrides to change what dbt does; nothing here calls them
 NOT_CALLED = {
@@ -64,7 +73,9 @@ class Renderer:
         self.fallbacks = fallbacks
         #: macro-name prefixes that mean a dialect: ``sqlite__x`` dispatches ``x``
         self.prefixes = {*DIALECTS, dialect, *fallbacks, "default"}
-        self.templates = {m.path: m.source for m in project.macros}
+        self.templates = {m.path: test_blocks_as_macros(m.source) for m in project.macros}
+        for package in project.packages:
+            self.templates.update({m.path: test_blocks_as_macros(m.source) for m in package.macros})
         self.templates.update({m.path: m.source for m in project.models.values()})
         self.templates.update({t.path: t.source for t in project.singular_tests.values()})
         self.templates[crossdb.PATH] = crossdb.MACROS
@@ -78,6 +89,11 @@ class Renderer:
             bytecode_cache=_bytecode_cache(project),
         )
         self.macro_names = self._macro_names()
+        with _located(None, self.templates):
+            #: package -> its macros (name -> file)
+            self.package_macros = {
+                p.name: package_macro_names(self.env, p) for p in project.packages
+            }
 
     def _load(self, name: str):
         return self.templates[name], name, lambda: True
@@ -86,8 +102,9 @@ class Renderer:
         names: dict[str, str] = {}
         for macro in self.project.macros:
             with _located(None, self.templates):
-                tree = self.env.parse(macro.source, name=macro.path, filename=macro.path)
-            for node in tree.find_all(nodes.Macro):
+                source = self.templates[macro.path]
+                tree = self.env.parse(source, name=macro.path, filename=macro.path)
+            for node in tree.find_all(nodes.Macro):  # tree of the source as templates has it
                 if node.name in NOT_CALLED:
                     raise TemplateError(
                         f"macro '{node.name}' would never be called: {NOT_CALLED[node.name]}",
@@ -121,6 +138,28 @@ class Renderer:
         state, context = self._build(vars, params, bind)
         return {n: self._render(t, state, context) for n, t in self.project.singular_tests.items()}
 
+    def package_tests(self, tests: list, vars: dict, params: dict[str, Any]) -> dict[str, str]:
+        """Test name -> the SQL selecting its failing rows, for tests from packages
+        (``dbt_utils.expression_is_true``): the package's test macro called as dbt calls
+        it, with ``model`` (the relation, filtered by ``where``) and ``column_name``."""
+        if not tests:
+            return {}
+        _, context = self._build(vars, params, bind=False)
+        found = {}
+        for test in tests:
+            package, name = test.kind.split(".", 1)
+            model = quote(test.model)
+            if test.where:
+                model = f"(select * from {model} where {test.where}) dbt_subquery"
+            kwargs = dict(test.args, **({"column_name": test.column} if test.column else {}))
+            try:
+                with _located(None, self.templates):
+                    sql = getattr(context[package], f"test_{name}")(model=model, **kwargs)
+            except RunnerError as error:
+                raise error.located(path=test.path, line=test.line) from None
+            found[test.name] = _trim(str(sql))
+        return found
+
     def call_macro(
         self, name: str, vars: dict[str, Any], params: dict[str, Any], *args: Any
     ) -> str:
@@ -137,18 +176,32 @@ class Renderer:
         # Jinja snapshots a module's globals when it is made, so every macro name (and
         # every dispatched name) is a proxy into a registry that is filled afterwards.
         registry: dict[str, Any] = {}
-        context.update(dbt_globals(self.dialect, self.project.schema, registry, self.fallbacks))
+        registries = {self.project.name: registry, **{p: {} for p in self.package_macros}}
+        dialects = (self.dialect, *self.fallbacks)
+        dispatcher = Dispatcher(registries, self.project.name, self.project.dispatch, dialects)
+        context.update(dbt_globals(self.dialect, self.project.schema, dispatcher))
         context.update(self._macro_proxies(registry))
+        for package in self.package_macros:
+            context.setdefault(package, PackageNamespace(package, registries[package]))
         with _located(None, self.templates):
             builtin = self.env.get_template(crossdb.PATH).make_module(context)
-        context["dbt"] = crossdb.DbtNamespace(registry, builtin, (self.dialect, *self.fallbacks))
-        for macro in self.project.macros:
-            with _located(None, self.templates):
-                module = self.env.get_template(macro.path).make_module(context)
-            for name, path in self.macro_names.items():
-                if path == macro.path:
-                    registry[name] = returning(getattr(module, name))
+        registries[DBT] = module_macros(builtin)
+        context["dbt"] = crossdb.DbtNamespace(registry, builtin, dialects)
+        self._load_macros(context, registry, self.macro_names)
+        for package, names in self.package_macros.items():
+            own = {n: _proxy(n, registries[package]) for n in names if n not in context}
+            self._load_macros({**context, **own}, registries[package], names)
         return state, context
+
+    def _load_macros(self, context: dict, registry: dict[str, Any], names: dict[str, str]) -> None:
+        """Fill ``registry`` with the macros ``names`` lists, each file's module made
+        in ``context`` (a package's own macros are callable unqualified inside it)."""
+        for path in dict.fromkeys(names.values()):
+            with _located(None, self.templates):
+                module = self.env.get_template(path).make_module(context)
+            for name, defined_in in names.items():
+                if defined_in == path:
+                    registry[name] = returning(getattr(module, name))
 
     def _render(self, model, state: RenderState, context: dict) -> RenderedModel:
         sql = self._render_once(model, state, context, incremental=False)
@@ -187,7 +240,7 @@ class Renderer:
         ``unique_key`` are deleted first.
         """
         config = dict(state.config)
-        key = _unique_key(config.get("unique_key"), model)
+        key = unique_key(config.get("unique_key"), model)
         # dbt's default: delete+insert with a unique_key, append without one
         strategy = config.get("incremental_strategy") or ("delete+insert" if key else "append")
         if strategy == "delete+insert" and not key:
@@ -220,38 +273,6 @@ class Renderer:
             if sep and prefix in self.prefixes and base not in self.macro_names:
                 proxies[base] = _dispatcher(base, registry, (self.dialect, *self.fallbacks))
         return proxies
-
-
-#: a plain identifier, or a double-quoted one (dbt passes unique_key to SQL as written)
-KEY_COLUMN = re.compile(r'^\s*([A-Za-z_][A-Za-z0-9_]*|"(?:[^"]|"")+")\s*$')
-
-
-def _unique_key(value: Any, model) -> str | None:
-    """dbt's unique_key: a column, ``"a, b"`` or ``['a', 'b']``; plain names are left
-    unquoted (PostgreSQL folds them, as with dbt), quoted ones keep their case. The SQL
-    text of the key, e.g. ``a, "B"``."""
-    if value is None:
-        return None
-    parts = [value] if isinstance(value, str) else value
-    if isinstance(parts, (list, tuple)) and len(parts) == 1 and isinstance(parts[0], str):
-        parts = _split_key(parts[0])
-    if (
-        not isinstance(parts, (list, tuple))
-        or not parts
-        or not all(isinstance(p, str) and KEY_COLUMN.match(p) for p in parts)
-    ):
-        raise ConfigError(
-            f"unique_key must name columns, not {value!r}",
-            model=model.name,
-            path=model.path,
-            hint="unique_key='id', 'a, b', ['a', 'b'] or '\"MixedCase\"'",
-        )
-    return ", ".join(p.strip() for p in parts)
-
-
-def _split_key(text: str) -> list[str]:
-    """``a, "b,c"``: commas outside double quotes separate columns."""
-    return [p for p in re.split(r',(?=(?:[^"]*"[^"]*")*[^"]*$)', text)]
 
 
 def _bytecode_cache(project: Project) -> jinja2.BytecodeCache | None:
