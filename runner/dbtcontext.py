@@ -18,6 +18,7 @@ from typing import Any
 from runner.adapters import DEFAULT_SCHEMA
 from runner.errors import TemplateError
 from runner.namespaces import Dispatcher
+from runner.queries import Query, Statements
 
 
 class MacroReturn(Exception):  # noqa: N818 - dbt's name for the same device
@@ -51,13 +52,6 @@ def _log(message: Any, info: bool = False) -> str:
     return ""
 
 
-def _run_query(*_args: Any, **_kwargs: Any) -> None:
-    raise TemplateError(
-        "run_query() is not supported: models are rendered before any database is opened",
-        hint="compute the values in SQL (a CTE or a model) instead of at render time",
-    )
-
-
 class Adapter:
     """``adapter.dispatch('name', 'namespace')``: the macro for the target, in dbt's
     search order (runner/namespaces.py)."""
@@ -77,7 +71,9 @@ class Adapter:
         )
 
 
-def dbt_globals(dialect: str, schema: str | None, dispatcher: Dispatcher) -> dict[str, Any]:
+def dbt_globals(
+    dialect: str, schema: str | None, dispatcher: Dispatcher, query: Query | None = None
+) -> dict[str, Any]:
     """The names dbt's context adds to ours, for one target dialect."""
     target = SimpleNamespace(
         name=dialect,
@@ -92,7 +88,7 @@ def dbt_globals(dialect: str, schema: str | None, dispatcher: Dispatcher) -> dic
         "execute": True,
         "log": _log,
         "return": _return,
-        "run_query": _run_query,
+        **Statements(query).globals(),
         "modules": SimpleNamespace(datetime=datetime, re=re, itertools=itertools),
         "adapter": Adapter(dispatcher),
         "should_store_failures": lambda: False,  # generic tests count failing rows

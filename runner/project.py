@@ -36,6 +36,12 @@ class SeedConfig:
     null: str = ""
     source: SourceTable | None = None
     rel: str = ""  # the file, relative to the project root
+    #: dbt's ``+schema``: the custom schema name given to generate_schema_name
+    custom_schema: str | None = None
+    schema: str | None = None  # where it is loaded, once resolved (runner/schemas.py)
+    #: ``+enabled`` as written: a bool, or Jinja text (``{{ var('load', false) }}``)
+    #: decided with the run's vars
+    enabled: Any = True
 
 
 @dataclass(frozen=True)
@@ -356,4 +362,6 @@ def _seed(path: Path, rel: str, spec: dict, sources, rel_file: str) -> SeedConfi
         null=marker,
         source=source,
         rel=rel,
+        custom_schema=str(spec["schema"]) if spec.get("schema") else None,
+        enabled=spec.get("enabled", True),
     )

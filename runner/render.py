@@ -9,7 +9,6 @@ target's dialect, so models never branch on the engine themselves.
 from __future__ import annotations
 
 import os
-import traceback
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +21,7 @@ from runner.adapters.base import quote
 from runner.context import RenderState, template_context
 from runner.dbtcontext import dbt_globals, returning
 from runner.errors import ConfigError, RunnerError, TemplateError
+from runner.located import located as _located
 from runner.namespaces import (
     DBT,
     Dispatcher,
@@ -31,11 +31,11 @@ from runner.namespaces import (
     test_blocks_as_macros,
 )
 from runner.project import Project
+from runner.queries import Query
 from runner.uniquekey import unique_key
 
 #: dbt macros a project overrides to change what dbt does; nothing here calls them
 NOT_CALLED = {
-    "generate_schema_name": "custom schemas are not supported (models go to the target's schema)",
     "generate_alias_name": "a model's relation is named after its file",
     "generate_database_name": "models are built in the target's database",
 }
@@ -64,10 +64,18 @@ class RenderedModel:
 class Renderer:
     """Compiles every template once; ``render_all`` renders the models for one set of vars."""
 
-    def __init__(self, project: Project, dialect: str, fallbacks: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        project: Project,
+        dialect: str,
+        fallbacks: tuple[str, ...] = (),
+        query: Query | None = None,
+    ) -> None:
         """``fallbacks``: dialects whose macros serve when ``dialect`` has none, before
         ``default__`` (a dialect without an adapter, rendered for another tool, can lean
-        on a close one and let sqlglot transpile the rest)."""
+        on a close one and let sqlglot transpile the rest). ``query``: runs run_query()
+        and statement() against the target (runner/queries.py)."""
+        self.query = query
         self.project = project
         self.dialect = dialect
         self.fallbacks = fallbacks
@@ -160,6 +168,21 @@ class Renderer:
             found[test.name] = _trim(str(sql))
         return found
 
+    def schema_names(self, nodes: list[tuple[str | None, Any]]) -> list[str]:
+        """dbt's generate_schema_name(custom_schema_name, node) for each node: the
+        project's own macro if it has one, else dbt's default (the target's schema, or
+        ``<target schema>_<custom>``)."""
+        _, context = self._build(self.project.vars, {}, bind=False)
+        target = context["target"].schema
+        names = []
+        for custom, node in nodes:
+            if "generate_schema_name" in self.macro_names:
+                with _located(None, self.templates):
+                    names.append(str(context["generate_schema_name"](custom, node)).strip())
+            else:
+                names.append(f"{target}_{custom.strip()}" if custom else target)
+        return names
+
     def call_macro(
         self, name: str, vars: dict[str, Any], params: dict[str, Any], *args: Any
     ) -> str:
@@ -179,7 +202,7 @@ class Renderer:
         registries = {self.project.name: registry, **{p: {} for p in self.package_macros}}
         dialects = (self.dialect, *self.fallbacks)
         dispatcher = Dispatcher(registries, self.project.name, self.project.dispatch, dialects)
-        context.update(dbt_globals(self.dialect, self.project.schema, dispatcher))
+        context.update(dbt_globals(self.dialect, self.project.schema, dispatcher, self.query))
         context.update(self._macro_proxies(registry))
         for package in self.package_macros:
             context.setdefault(package, PackageNamespace(package, registries[package]))
@@ -197,11 +220,16 @@ class Renderer:
         """Fill ``registry`` with the macros ``names`` lists, each file's module made
         in ``context`` (a package's own macros are callable unqualified inside it)."""
         for path in dict.fromkeys(names.values()):
+            template = self.env.get_template(path)
+            # what make_module does, keeping the names it would not export: packages
+            # call their private macros (dbt_utils._is_relation)
+            module = template.new_context(context)
             with _located(None, self.templates):
-                module = self.env.get_template(path).make_module(context)
+                for _ in template.root_render_func(module):
+                    pass
             for name, defined_in in names.items():
                 if defined_in == path:
-                    registry[name] = returning(getattr(module, name))
+                    registry[name] = returning(module.vars[name])
 
     def _render(self, model, state: RenderState, context: dict) -> RenderedModel:
         sql = self._render_once(model, state, context, incremental=False)
@@ -317,92 +345,3 @@ def _dispatcher(base: str, registry: dict[str, Any], dialects: tuple[str, ...]):
         )
 
     return dispatch
-
-
-class _located:
-    """Turn any error raised while rendering into a RunnerError with path and line.
-
-    Jinja rewrites tracebacks so template frames carry the template's file and line;
-    the innermost such frame is where the problem is.
-    """
-
-    def __init__(self, model: str | None, templates: dict[str, str]) -> None:
-        self.model = model
-        self.templates = templates
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind, exc, tb) -> bool:
-        if exc is None:
-            return False
-        path, line = _template_frame(exc, self.templates)
-        if isinstance(exc, jinja2.TemplateSyntaxError):
-            path, line = exc.filename or exc.name or path, exc.lineno
-            raise self._error(f"Jinja syntax error: {exc.message}", path, line) from None
-        if isinstance(exc, RunnerError):
-            raise exc.located(
-                model=self.model,
-                path=path,
-                line=line,
-                snippet=_line(self.templates.get(path), line),
-            ) from None
-        if isinstance(exc, jinja2.UndefinedError) and "was not provided" in exc.message:
-            path, line = _caller_frame(exc, self.templates)  # the call, not the macro
-            raise self._error(
-                f"a macro was called without an argument: {exc.message}",
-                path,
-                line,
-                hint="pass every parameter the macro declares (or give it a default)",
-            ) from None
-        if isinstance(exc, jinja2.UndefinedError):
-            raise self._error(
-                f"undefined: {exc.message}",
-                path,
-                line,
-                hint="check the spelling, or define it with {% set %}, a macro or --vars",
-            ) from None
-        if isinstance(exc, Exception):
-            message = f"error while rendering: {type(exc).__name__}: {exc}"
-            raise self._error(message, path, line) from exc
-        return False
-
-    def _error(
-        self, message: str, path: str | None, line: int | None, hint: str | None = None
-    ) -> TemplateError:
-        """A TemplateError at ``path:line`` of this model, with that line's text."""
-        return TemplateError(
-            message,
-            model=self.model,
-            path=path,
-            line=line,
-            snippet=_line(self.templates.get(path), line),
-            hint=hint,
-        )
-
-
-def _template_frame(exc: BaseException, templates: dict[str, str]) -> tuple[str | None, int | None]:
-    found = (None, None)
-    for frame in traceback.extract_tb(exc.__traceback__):
-        if frame.filename in templates:
-            found = (frame.filename, frame.lineno)
-    return found
-
-
-def _caller_frame(exc: BaseException, templates: dict[str, str]) -> tuple[str | None, int | None]:
-    """The template frame that called the macro the error happened in: the frame before
-    the innermost one whose file differs, else the one before the innermost."""
-    frames = [(f.filename, f.lineno) for f in traceback.extract_tb(exc.__traceback__)]
-    frames = [f for f in frames if f[0] in templates]
-    if len(frames) < 2:
-        return frames[-1] if frames else (None, None)
-    inner = frames[-1][0]
-    outer = [f for f in frames[:-1] if f[0] != inner]
-    return outer[-1] if outer else frames[-2]
-
-
-def _line(source: str | None, line: int | None) -> str | None:
-    if not source or not line:
-        return None
-    lines = source.splitlines()
-    return lines[line - 1] if 0 < line <= len(lines) else None

@@ -1,0 +1,107 @@
+"""dbt's ``run_query``, ``{% call statement(...) %}`` and ``load_result`` at render time.
+
+Packages compute values with a query while rendering (dbt_date's date spine asks the
+database how many days lie between two dates; dbt_utils' ``get_column_values`` reads a
+column). Here a model is rendered before the run, so such a query runs against the
+target database as it is *before* the run: it sees seeds and sources, and models only
+as a previous run left them. Without a database (``runner compile`` of a project whose
+engine is not reachable) it is an error at the line that queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from runner.errors import RunnerError, TemplateError
+
+Query = Callable[[str], tuple[list[str], list[tuple]]]
+
+
+class Column:
+    """agate's column, as packages use it: ``.name`` and ``.values()``."""
+
+    def __init__(self, name: str, values: list[Any]) -> None:
+        self.name, self._values = name, values
+
+    def values(self) -> list[Any]:
+        return list(self._values)
+
+
+class Row(tuple):
+    """A row: by position (``row[0]``) or by column name (``row['n']``)."""
+
+    columns: tuple[str, ...] = ()
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            return super().__getitem__(self.columns.index(key))
+        return super().__getitem__(key)
+
+
+class Table:
+    """What ``run_query`` returns: agate's Table, as far as packages read it."""
+
+    def __init__(self, names: list[str], rows: list[tuple]) -> None:
+        self.column_names = tuple(names)
+        self.rows = [_row(self.column_names, r) for r in rows]
+        self.columns = [Column(n, [r[i] for r in rows]) for i, n in enumerate(names)]
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _row(names: tuple[str, ...], values: tuple) -> Row:
+    row = Row(values)
+    row.columns = names
+    return row
+
+
+class Statements:
+    """The functions one rendering shares: results are kept by statement name."""
+
+    def __init__(self, query: Query | None) -> None:
+        self._query, self._results = query, {}
+
+    def run_query(self, sql: str) -> Table:
+        if self._query is None:
+            raise TemplateError(
+                "run_query() needs the database, and none is open while rendering here",
+                hint="render with a database (runner run/build/compile --database ...)",
+            )
+        try:
+            return Table(*self._query(str(sql)))
+        except RunnerError as error:
+            raise TemplateError(
+                f"a query run while rendering failed: {error.message}",
+                hint="it runs before the run builds anything: it can read seeds and "
+                "sources, and models only as a previous run left them",
+            ) from None
+
+    def statement(
+        self, name: str | None = None, fetch_result: bool = False, *args: Any, **kwargs: Any
+    ) -> str:
+        """``{% call statement('n', fetch_result=True) %}sql{% endcall %}``."""
+        caller = kwargs.pop("caller", None)
+        sql = caller() if caller is not None else ""
+        table = self.run_query(sql)
+        if name:
+            self._results[name] = {
+                "data": [tuple(r) for r in table.rows],
+                "table": table,
+                "response": None,
+            }
+        return ""
+
+    def load_result(self, name: str) -> dict[str, Any] | None:
+        return self._results.get(name)
+
+    def globals(self) -> dict[str, Any]:
+        return {
+            "run_query": self.run_query,
+            "statement": self.statement,
+            "load_result": self.load_result,
+        }
