@@ -32,7 +32,7 @@ def seed(
         raise ParamError(
             f"no seed named {', '.join(unknown)}", hint="seeds are seeds/*.csv", param="names"
         )
-    renderer = Renderer(ws.project, ws.dialect)
+    renderer = Renderer(ws.project, ws.dialect, query=ws.query)
     results, changed = [], []
     with ws.adapter.connection() as conn:
         ws.adapter.prepare_sources(conn)
@@ -150,7 +150,10 @@ def data_tests(ws: Workspace, selectors: list[str] | None, vars: dict[str, Any] 
     """Run the data tests of the selected models against the relations a run built."""
     compiled = ws.compile(vars, bind=False)
     cases = collect(
-        compiled, compiled.graph.select(selectors), vars or {}, Renderer(ws.project, ws.dialect)
+        compiled,
+        compiled.graph.select(selectors),
+        vars or {},
+        Renderer(ws.project, ws.dialect, query=ws.query),
     )
     with ws.adapter.connection() as conn:
         results = run_tests(ws.adapter, conn, cases)
@@ -173,7 +176,7 @@ def build(
     seed(ws, on_result=on_seed, vars=vars)
     compiled = ws.compile(vars, bind=False)
     names = compiled.graph.select(selectors)
-    cases = collect(compiled, names, vars or {}, Renderer(ws.project, ws.dialect))
+    cases = collect(compiled, names, vars or {}, Renderer(ws.project, ws.dialect, query=ws.query))
     built = [n for n in names if compiled.models[n].materialized != "ephemeral"]
     order = {n: i for i, n in enumerate(compiled.graph.order)}
     by_model: dict[str, list] = {}
