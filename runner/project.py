@@ -296,6 +296,13 @@ def _models(root: Path, dirs: list[str], block, project: str, rel_file: str) -> 
         rel = path.relative_to(root).as_posix()
         name = path.stem
         config = config_for(rules, _relative_parts(root, dirs, path))
+        if isinstance(config.get("enabled"), str):
+            raise ConfigError(
+                f"model {name}: +enabled {config['enabled']!r} is not a boolean",
+                path=rel_file,
+                hint="Jinja in a model's +enabled is not supported (it is for seeds): "
+                "write true or false",
+            )
         if config.get("enabled", True) is False:
             continue
         config.pop("enabled", None)

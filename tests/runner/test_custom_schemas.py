@@ -71,3 +71,12 @@ def test_on_sqlite_a_custom_schema_is_an_error_naming_it(make_project, tmp_path)
     root = dbt_project(make_project, "    +schema: landing\n")
     with pytest.raises(ConfigError, match=r"custom schemas \(main_landing\) need"):
         Workspace.open(root, f"sqlite:///{tmp_path / 'x.db'}")
+
+
+def test_jinja_in_a_model_enabled_is_an_error(make_project, tmp_path):
+    root = dbt_project(make_project, "    +enabled: true\n")
+    config = (root / "dbt_project.yml").read_text()
+    config += "models:\n  shop:\n    +enabled: \"{{ var('on', true) }}\"\n"
+    (root / "dbt_project.yml").write_text(config)
+    with pytest.raises(ConfigError, match="model items: \\+enabled .* is not a boolean"):
+        Workspace.open(root, f"sqlite:///{tmp_path / 'x.db'}")
