@@ -27,6 +27,9 @@ class DataTestCase:
     path: str
     line: int
     severity: str = "error"  # warn: failing rows make a WARN, which fails nothing
+    #: dbt's fail_calc: the failure count over the selected rows (a package test's
+    #: config(fail_calc=...), e.g. dbt_utils.equal_rowcount's sum of differences)
+    fail_calc: str = "COUNT(*)"
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,7 @@ def collect(
         for t in props.tests
         if t.model in chosen
     ]
+    sources = compiled.project.sources
     from_packages = renderer.package_tests(
         [t for t in tests if "." in t.kind], plain, compiled.params
     )
@@ -120,10 +124,11 @@ def collect(
         DataTestCase(
             t.name,
             _models_of(t),
-            from_packages.get(t.name) or generic_sql(t, compiled.project.sources),
+            from_packages[t.name][0] if t.name in from_packages else generic_sql(t, sources),
             t.path,
             t.line,
             t.severity,
+            from_packages[t.name][1] if t.name in from_packages else "COUNT(*)",
         )
         for t in tests
     ]
@@ -138,9 +143,8 @@ def run_tests(adapter: Adapter, conn: Any, cases: list[DataTestCase]) -> list[Da
     for case in cases:
         start = time.perf_counter()
         try:
-            count = adapter.query(conn, f"SELECT COUNT(*) FROM (\n{case.sql}\n) AS failing")[1][0][
-                0
-            ]
+            sql = f"SELECT {case.fail_calc} FROM (\n{case.sql}\n) AS failing"
+            count = int(adapter.query(conn, sql)[1][0][0] or 0)
             rows: list[dict] = []
             if count:
                 columns, data = adapter.query(

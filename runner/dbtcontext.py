@@ -19,6 +19,7 @@ from runner.adapters import DEFAULT_SCHEMA
 from runner.errors import TemplateError
 from runner.namespaces import Dispatcher
 from runner.queries import Query, Statements
+from runner.relation import Relation, RelationApi
 
 
 class MacroReturn(Exception):  # noqa: N818 - dbt's name for the same device
@@ -54,10 +55,25 @@ def _log(message: Any, info: bool = False) -> str:
 
 class Adapter:
     """``adapter.dispatch('name', 'namespace')``: the macro for the target, in dbt's
-    search order (runner/namespaces.py)."""
+    search order (runner/namespaces.py); ``quote``, and the catalogue lookups packages
+    make, against the target while rendering (runner/queries.py)."""
 
-    def __init__(self, dispatcher: Dispatcher) -> None:
-        self._dispatcher = dispatcher
+    def __init__(self, dispatcher: Dispatcher, statements: Statements) -> None:
+        self._dispatcher, self._statements = dispatcher, statements
+
+    def quote(self, name: Any) -> str:
+        return '"' + str(name).replace('"', '""') + '"'
+
+    def get_columns_in_relation(self, relation: Any) -> list:
+        return self._statements.columns(relation)
+
+    def get_relation(
+        self, database: str | None = None, schema: str | None = None, identifier: str = ""
+    ) -> Relation | None:
+        return self._statements.load_relation(Relation(identifier, schema or "", database or ""))
+
+    def load_relation(self, relation: Any) -> Relation | None:
+        return self._statements.load_relation(relation)
 
     def dispatch(
         self, macro_name: str, macro_namespace: str | None = None, packages: Any = None
@@ -66,7 +82,8 @@ class Adapter:
 
     def __getattr__(self, name: str) -> Any:
         raise TemplateError(
-            f"adapter.{name} is not supported (only adapter.dispatch)",
+            f"adapter.{name} is not supported (only dispatch, quote, get_columns_in_relation, "
+            "get_relation, load_relation)",
             hint="the adapter's introspection needs the database; write the SQL instead",
         )
 
@@ -75,6 +92,7 @@ def dbt_globals(
     dialect: str, schema: str | None, dispatcher: Dispatcher, query: Query | None = None
 ) -> dict[str, Any]:
     """The names dbt's context adds to ours, for one target dialect."""
+    statements = Statements(query, dialect)
     target = SimpleNamespace(
         name=dialect,
         type=dialect,
@@ -88,8 +106,9 @@ def dbt_globals(
         "execute": True,
         "log": _log,
         "return": _return,
-        **Statements(query).globals(),
+        **statements.globals(),
+        "api": SimpleNamespace(Relation=RelationApi()),
         "modules": SimpleNamespace(datetime=datetime, re=re, itertools=itertools),
-        "adapter": Adapter(dispatcher),
+        "adapter": Adapter(dispatcher, statements),
         "should_store_failures": lambda: False,  # generic tests count failing rows
     }

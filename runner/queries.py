@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from runner.errors import RunnerError, TemplateError
+from runner.relation import Relation
 
 Query = Callable[[str], tuple[list[str], list[tuple]]]
 
@@ -60,11 +61,49 @@ def _row(names: tuple[str, ...], values: tuple) -> Row:
     return row
 
 
+#: a relation's columns and types, looked up by its bare name as the SQL would find it
+COLUMNS = {
+    "postgres": "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
+    "WHERE attrelid = to_regclass({name}) AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+    "sqlite": "SELECT name, type FROM pragma_table_info({name}) ORDER BY cid",
+}
+
+
+class DbtColumn:
+    """dbt's Column, as packages read it."""
+
+    def __init__(self, name: str, data_type: str) -> None:
+        self.name = self.column = name
+        self.data_type = self.dtype = data_type
+        self.quoted = '"' + name.replace('"', '""') + '"'
+
+
 class Statements:
     """The functions one rendering shares: results are kept by statement name."""
 
-    def __init__(self, query: Query | None) -> None:
-        self._query, self._results = query, {}
+    def __init__(self, query: Query | None, dialect: str = "postgres") -> None:
+        self._query, self._results, self._dialect = query, {}, dialect
+
+    def columns(self, relation: Any) -> list[DbtColumn]:
+        """``adapter.get_columns_in_relation``: of a relation that exists now."""
+        name = "'" + str(relation).replace("'", "''") + "'"
+        found = self.run_query(COLUMNS[self._dialect].format(name=name))
+        if not found.rows:
+            raise TemplateError(
+                f"the columns of {relation} were asked for while rendering, and it does "
+                "not exist (yet)",
+                hint="rendering happens before the run here (dbt renders each model just "
+                "before building it): build what it reads first (runner run --select +name)",
+            )
+        return [DbtColumn(str(n), str(t)) for n, t in found.rows]
+
+    def load_relation(self, relation: Any) -> Relation | None:
+        """dbt's ``load_relation``/``adapter.get_relation``: the relation, if it exists."""
+        name = "'" + str(relation).replace("'", "''") + "'"
+        found = self.run_query(COLUMNS[self._dialect].format(name=name))
+        if not found.rows:
+            return None
+        return relation if isinstance(relation, Relation) else Relation(str(relation))
 
     def run_query(self, sql: str) -> Table:
         if self._query is None:
@@ -104,4 +143,5 @@ class Statements:
             "run_query": self.run_query,
             "statement": self.statement,
             "load_result": self.load_result,
+            "load_relation": self.load_relation,
         }

@@ -21,6 +21,7 @@ from runner.adapters.base import quote
 from runner.context import RenderState, template_context
 from runner.dbtcontext import dbt_globals, returning
 from runner.errors import ConfigError, RunnerError, TemplateError
+from runner.generictests import RELATION
 from runner.located import located as _located
 from runner.namespaces import (
     DBT,
@@ -28,6 +29,7 @@ from runner.namespaces import (
     PackageNamespace,
     module_macros,
     package_macro_names,
+    package_undefined,
     test_blocks_as_macros,
 )
 from runner.project import Project
@@ -89,7 +91,7 @@ class Renderer:
         self.templates[crossdb.PATH] = crossdb.MACROS
         self.env = jinja2.Environment(
             loader=jinja2.FunctionLoader(self._load),
-            undefined=jinja2.StrictUndefined,
+            undefined=package_undefined({m.path for p in project.packages for m in p.macros}),
             keep_trailing_newline=True,
             autoescape=False,
             cache_size=-1,
@@ -146,26 +148,34 @@ class Renderer:
         state, context = self._build(vars, params, bind)
         return {n: self._render(t, state, context) for n, t in self.project.singular_tests.items()}
 
-    def package_tests(self, tests: list, vars: dict, params: dict[str, Any]) -> dict[str, str]:
-        """Test name -> the SQL selecting its failing rows, for tests from packages
-        (``dbt_utils.expression_is_true``): the package's test macro called as dbt calls
-        it, with ``model`` (the relation, filtered by ``where``) and ``column_name``."""
+    def package_tests(
+        self, tests: list, vars: dict, params: dict[str, Any]
+    ) -> dict[str, tuple[str, str]]:
+        """Test name -> (the SQL selecting its failing rows, its fail_calc), for tests
+        from packages (``dbt_utils.expression_is_true``): the package's test macro called
+        as dbt calls it, with ``model`` (the relation, filtered by ``where``),
+        ``column_name`` and the arguments (``ref('x')`` as that relation)."""
         if not tests:
             return {}
-        _, context = self._build(vars, params, bind=False)
+        state, context = self._build(vars, params, bind=False)
         found = {}
         for test in tests:
             package, name = test.kind.split(".", 1)
             model = quote(test.model)
             if test.where:
                 model = f"(select * from {model} where {test.where}) dbt_subquery"
-            kwargs = dict(test.args, **({"column_name": test.column} if test.column else {}))
+            kwargs = {k: _argument(v, context) for k, v in test.args.items()}
+            if test.column:
+                kwargs["column_name"] = test.column
+            state.config, state.test = {}, True
             try:
                 with _located(None, self.templates):
                     sql = getattr(context[package], f"test_{name}")(model=model, **kwargs)
             except RunnerError as error:
                 raise error.located(path=test.path, line=test.line) from None
-            found[test.name] = _trim(str(sql))
+            finally:
+                state.test = False
+            found[test.name] = (_trim(str(sql)), str(state.config.get("fail_calc", "COUNT(*)")))
         return found
 
     def schema_names(self, nodes: list[tuple[str | None, Any]]) -> list[str]:
@@ -314,6 +324,16 @@ def _bytecode_cache(project: Project) -> jinja2.BytecodeCache | None:
     if not os.access(directory, os.W_OK):
         return None
     return jinja2.FileSystemBytecodeCache(str(directory))
+
+
+def _argument(value: Any, context: dict) -> Any:
+    """A test argument written ``ref('orders')`` or ``source('s', 't')`` is that relation
+    (dbt renders test arguments); anything else is passed as written."""
+    match = RELATION.match(value) if isinstance(value, str) else None
+    if match is None:
+        return value
+    kind, first, second = match.groups()
+    return context[kind](first, second) if second else context[kind](first)
 
 
 def _trim(sql: str) -> str:
