@@ -13,6 +13,7 @@ from typing import Any
 from runner.adapters.base import Adapter, quote
 from runner.compile import CompiledProject
 from runner.errors import ConfigError, DatabaseError, RunnerError
+from runner.generictests import RELATION
 from runner.properties import DataTest
 from runner.render import Renderer
 
@@ -99,6 +100,9 @@ def _models_of(test: DataTest) -> tuple[str, ...]:
     """The models a test reads (a relationships test reads its parent too)."""
     if test.kind == "relationships" and test.args.get("to"):
         return (test.model, test.args["to"])
+    if "." in test.kind:  # a package test reads what its ref('x') arguments name too
+        found = (RELATION.match(v) for v in test.args.values() if isinstance(v, str))
+        return (test.model, *(m.group(2) for m in found if m and m.group(1) == "ref"))
     return (test.model,)
 
 

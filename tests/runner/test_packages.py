@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from runner.commands import build
+from runner.commands import build, seed
 from runner.errors import ConfigError, TemplateError
 from runner.project import load_project
 from runner.workspace import Workspace
@@ -24,6 +24,16 @@ UTILS = {
 {% test at_most(model, column_name, limit) %}
 select * from {{ model }} where {{ column_name }} > {{ limit }}
 {% endtest %}
+{% test same_count(model, other) %}
+{{ config(fail_calc='sum(diff)') }}
+select abs((select count(*) from {{ model }}) - (select count(*) from {{ other }})) as diff
+{% endtest %}
+""",
+    "dbt_packages/my_utils/macros/columns.sql": """
+{% macro column_list(relation) %}
+{%- for c in adapter.get_columns_in_relation(relation) %}{{ adapter.quote(c.name) }}
+{%- if not loop.last %}, {% endif %}{% endfor %}{{ maybe_set }}
+{%- endmacro %}
 """,
 }
 
@@ -142,3 +152,42 @@ def test_semantic_models_and_metrics_only_document(make_project):
     )
     root = project(make_project, {"models/m.sql": "select 1 as x", "models/m.yml": yml})
     assert set(load_project(root).models) == {"m"}
+
+
+def test_a_package_reads_a_relations_columns_while_rendering(make_project, db_url):
+    """dbt_utils.star's way: adapter.get_columns_in_relation(ref(...)) on the target;
+    a name the package never set renders empty inside it, as in dbt."""
+    root = project(
+        make_project,
+        {
+            "seeds/items.csv": "id,name\n1,a\n",
+            "models/m.sql": "select {{ my_utils.column_list(ref('items')) }} from {{ ref('items') }}",
+        },
+    )
+    ws = Workspace.open(root, db_url)
+    seed(ws)
+    assert ws.compile(bind=False).models["m"].rendered == 'select "id", "name" from items'
+
+
+def test_an_undefined_name_in_the_project_stays_an_error(make_project, db_url):
+    root = project(make_project, {"models/m.sql": "select 1 as x\n{{ not_set }}"})
+    with pytest.raises(TemplateError, match="not_set") as info:
+        render(root, db_url)
+    assert info.value.line == 2
+
+
+def test_a_package_test_with_fail_calc_and_a_ref_argument(make_project, db_url):
+    yml = (
+        "models:\n  - name: m\n    data_tests:\n"
+        "      - my_utils.same_count: {arguments: {other: ref('n')}}\n"
+    )
+    root = project(
+        make_project,
+        {
+            "models/m.sql": "select 1 as x union all select 2 union all select 3",
+            "models/n.sql": "select 1 as x",
+            "models/m.yml": yml,
+        },
+    )
+    [result] = [r for r in build(Workspace.open(root, db_url), None) if r.name.startswith("my")]
+    assert (result.status, result.failures) == ("FAIL", 2)  # sum(diff), not one row
