@@ -108,6 +108,10 @@ def dbt_globals(
         "return": _return,
         **statements.globals(),
         "api": SimpleNamespace(Relation=RelationApi()),
+        # dbt's invocation flags packages read: models are rendered for a run
+        "flags": SimpleNamespace(
+            WHICH="run", FULL_REFRESH=False, STORE_FAILURES=False, WARN_ERROR=False
+        ),
         "modules": SimpleNamespace(datetime=datetime, re=re, itertools=itertools),
         "adapter": Adapter(dispatcher, statements),
         "should_store_failures": lambda: False,  # generic tests count failing rows

@@ -10,6 +10,7 @@ engine is not reachable) it is an error at the line that queries.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -76,6 +77,26 @@ class DbtColumn:
         self.name = self.column = name
         self.data_type = self.dtype = data_type
         self.quoted = '"' + name.replace('"', '""') + '"'
+
+    def is_string(self) -> bool:
+        return self.data_type.lower().startswith(("char", "varchar", "text", "string"))
+
+    def is_integer(self) -> bool:
+        return self.data_type.lower() in ("integer", "int", "bigint", "smallint", "int4", "int8")
+
+    def is_float(self) -> bool:
+        return self.data_type.lower() in ("real", "double precision", "float", "float8")
+
+    def is_numeric(self) -> bool:
+        return self.data_type.lower().startswith(("numeric", "decimal"))
+
+    def is_number(self) -> bool:
+        return self.is_integer() or self.is_float() or self.is_numeric()
+
+    def string_size(self) -> int:
+        """dbt's: the declared length of a string column (256 when it has none)."""
+        size = re.search(r"\((\d+)\)", self.data_type)
+        return int(size.group(1)) if size else 256
 
 
 class Statements:
