@@ -83,6 +83,14 @@ def _declared(root: Path, install_path: str) -> list[Path]:
         if not (root / file).is_file():
             continue
         data = load_yaml(root / file, file) or {}
+        for key in data if isinstance(data, dict) else ():
+            if key != "packages":  # dependencies.yml's projects: (dbt Mesh) and the like
+                raise ConfigError(
+                    f"{file}: '{key}' is not supported",
+                    path=file,
+                    line=data.line_of(key),
+                    hint="only packages: (installed in dbt_packages/ or local:)",
+                )
         entries = data.get("packages") if isinstance(data, dict) else None
         for index, entry in enumerate(entries or []):
             line = entries.lines[index] if hasattr(entries, "lines") else None

@@ -191,3 +191,26 @@ def test_a_package_test_with_fail_calc_and_a_ref_argument(make_project, db_url):
     )
     [result] = [r for r in build(Workspace.open(root, db_url), None) if r.name.startswith("my")]
     assert (result.status, result.failures) == ("FAIL", 2)  # sum(diff), not one row
+
+
+def test_columns_of_a_model_not_built_yet_are_an_error_naming_it(make_project, db_url):
+    """Rendering happens before the run: a model the run has not built has no columns
+    to read (dbt would read them at run time), so it is a clear error, not a guess."""
+    root = project(
+        make_project,
+        {
+            "models/n.sql": "select 1 as x",
+            "models/m.sql": "select 1 as y\n{{ my_utils.column_list(ref('n')) }}",
+        },
+    )
+    with pytest.raises(TemplateError, match="columns of n .* does not exist") as info:
+        render(root, db_url)
+    where = (info.value.model, info.value.path, info.value.line)
+    assert where == ("m", "dbt_packages/my_utils/macros/columns.sql", 2)  # the call
+
+
+def test_dependencies_yml_projects_are_an_error_at_their_line(make_project):
+    yml = "packages: []\nprojects:\n  - name: upstream\n"
+    with pytest.raises(ConfigError, match="'projects' is not supported") as info:
+        load_project(project(make_project, {"dependencies.yml": yml}))
+    assert (info.value.path, info.value.line) == ("dependencies.yml", 2)
