@@ -54,9 +54,7 @@ datetime({{ from_date_or_timestamp }}, ({{ interval }}){{ ' * 7' if datepart == 
 
 {% macro default__safe_cast(field, type) %}cast({{ field }} as {{ type }}){% endmacro %}
 {% macro postgres__hash(field) %}md5(cast({{ field }} as varchar)){% endmacro %}
-{% macro sqlite__hash(field) -%}
-{{ exceptions.raise_compiler_error("hash() has no SQLite implementation (SQLite has no md5)") }}
-{%- endmacro %}
+{% macro sqlite__hash(field) %}md5(cast({{ field }} as text)){% endmacro %}
 {% macro default__concat(fields) %}({{ fields | join(' || ') }}){% endmacro %}
 {% macro default__current_timestamp() %}now(){% endmacro %}
 {% macro sqlite__current_timestamp() %}CURRENT_TIMESTAMP{% endmacro %}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from runner.commands import run, seed
@@ -77,3 +79,14 @@ def test_text_and_set_macros_packages_use_agree_on_both_engines(make_project, db
     with ws.adapter.connection() as conn:
         rows = ws.adapter.query(conn, sql)[1]
     assert rows == [("axc", 4, 5, "hi", "it's", 3, "cd", "true")]
+
+
+def test_hash_and_dbt_utils_surrogate_keys_agree_on_both_engines(make_project, db_url):
+    """SQLite has no md5: the runner gives its connections PostgreSQL's md5(text)."""
+    root = make_project(
+        {"models/m.sql": "select {{ dbt.hash(dbt.concat([\"'a'\", \"'-'\", '1'])) }} as h"}
+    )
+    ws = Workspace.open(root, db_url)
+    sql = ws.compile(bind=False).models["m"].rendered
+    with ws.adapter.connection() as conn:
+        assert ws.adapter.query(conn, sql)[1] == [(hashlib.md5(b"a-1").hexdigest(),)]
