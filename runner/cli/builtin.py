@@ -273,7 +273,7 @@ def lint_command(args: argparse.Namespace) -> int:
     from runner.lint import lint
 
     ws = workspace(args)
-    findings = lint(ws.project, ws.dialect, args.select)
+    findings = lint(ws.project, ws.dialect, args.select, query=ws.query)
     for finding in findings:
         print(finding.format())
     errors = sum(f.level == "error" for f in findings)
