@@ -93,6 +93,12 @@ case when {{ length_expression }} = 0 then '' else substr({{ string_text }}, -({
 {% macro sqlite__cast_bool_to_text(field) -%}
 case when {{ field }} then 'true' when not {{ field }} then 'false' end
 {%- endmacro %}
+{% macro default__last_day(date, datepart) -%}
+cast({{ dbt.dateadd('day', '-1', dbt.dateadd(datepart, '1', dbt.date_trunc(datepart, date))) }} as date)
+{%- endmacro %}
+{% macro sqlite__last_day(date, datepart) -%}
+date({{ dbt.dateadd('day', '-1', dbt.dateadd(datepart, '1', dbt.date_trunc(datepart, date))) }})
+{%- endmacro %}
 {% macro postgres__split_part(string_text, delimiter_text, part_number) -%}
 {%- if part_number >= 0 %}split_part({{ string_text }}, {{ delimiter_text }}, {{ part_number }})
 {%- else %}reverse(split_part(reverse({{ string_text }}), reverse({{ delimiter_text }}), {{ -part_number }}))
@@ -129,6 +135,7 @@ NAMES = (
     "right",
     "cast_bool_to_text",
     "split_part",
+    "last_day",
 )
 
 
@@ -138,6 +145,10 @@ class DbtNamespace:
 
     def __init__(self, project: dict[str, Any], builtin: Any, dialects: tuple[str, ...]):
         self._project, self._builtin, self._dialects = project, builtin, dialects
+
+    def bind(self, builtin: Any) -> None:
+        """The runner's macros, made once this namespace is in their context."""
+        self._builtin = builtin
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):

@@ -216,10 +216,14 @@ class Renderer:
         context.update(self._macro_proxies(registry))
         for package in self.package_macros:
             context.setdefault(package, PackageNamespace(package, registries[package]))
+        # dbt's own macros: dbt.x, and their bare names too; they call each other as dbt.x
+        context["dbt"] = namespace = crossdb.DbtNamespace(registry, None, dialects)
+        for name in crossdb.NAMES:
+            context.setdefault(name, _attribute_proxy(namespace, name))
         with _located(None, self.templates):
             builtin = self.env.get_template(crossdb.PATH).make_module(context)
+        namespace.bind(builtin)
         registries[DBT] = module_macros(builtin)
-        context["dbt"] = crossdb.DbtNamespace(registry, builtin, dialects)
         self._load_macros(context, registry, self.macro_names)
         for package, names in self.package_macros.items():
             own = {n: _proxy(n, registries[package]) for n in names if n not in context}
@@ -342,6 +346,13 @@ def _trim(sql: str) -> str:
     while sql.endswith(";"):
         sql = sql[:-1].rstrip()
     return sql
+
+
+def _attribute_proxy(namespace: Any, name: str):
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(namespace, name)(*args, **kwargs)
+
+    return call
 
 
 def _proxy(name: str, registry: dict[str, Any]):

@@ -90,3 +90,13 @@ def test_hash_and_dbt_utils_surrogate_keys_agree_on_both_engines(make_project, d
     sql = ws.compile(bind=False).models["m"].rendered
     with ws.adapter.connection() as conn:
         assert ws.adapter.query(conn, sql)[1] == [(hashlib.md5(b"a-1").hexdigest(),)]
+
+
+def test_dbt_macros_answer_to_their_bare_names_as_packages_call_them(make_project, db_url):
+    """dbt_date calls last_day(...) unqualified: dbt's own macros are global in dbt."""
+    model = "select {{ last_day(dbt.cast(\"'2024-02-10'\", dbt.type_timestamp()), 'month') }} as d"
+    ws = Workspace.open(make_project({"models/m.sql": model}), db_url)
+    sql = ws.compile(bind=False).models["m"].rendered
+    with ws.adapter.connection() as conn:
+        [[value]] = ws.adapter.query(conn, sql)[1]
+    assert canonical(value)[:10] == "2024-02-29"
