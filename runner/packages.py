@@ -53,10 +53,10 @@ def load_packages(root: Path, install_path: str) -> tuple[Package, ...]:
     installed = root / install_path
     children = sorted(installed.iterdir()) if installed.is_dir() else []
     children = [c for c in children if (c / "dbt_project.yml").is_file()]
-    folders += [c for c in children if c not in folders]
-    if (
-        installed in folders and not children
-    ):  # a git package was declared, and nothing is installed
+    # dbt deps links a local: package into dbt_packages/: one package, two paths
+    seen = {f.resolve() for f in folders}
+    folders += [c for c in children if c.resolve() not in seen]
+    if installed in folders and not children:  # a git package declared, none installed
         raise ConfigError(
             f"the git packages of {PACKAGE_FILES[0]} are not installed ({install_path}/ is empty)",
             path=PACKAGE_FILES[0],

@@ -97,6 +97,20 @@ def test_a_local_package_is_read_from_its_path(make_project, db_url):
     assert render(root, db_url) == "select 1 as one"
 
 
+def test_a_local_package_dbt_deps_linked_is_loaded_once(make_project):
+    root = project(
+        make_project,
+        {
+            "packages.yml": "packages:\n  - local: vendor/lib\n",
+            "vendor/lib/dbt_project.yml": "name: lib\n",
+            "vendor/lib/macros/one.sql": "{% macro one() %}1{% endmacro %}",
+            "models/m.sql": "select {{ lib.one() }} as one",
+        },
+    )
+    (root / "dbt_packages" / "lib").symlink_to(root / "vendor" / "lib")  # what dbt deps does
+    assert [p.name for p in load_project(root).packages] == ["lib", "my_utils"]
+
+
 def test_a_package_not_installed_says_to_run_dbt_deps(make_project):
     yml = "packages:\n  - package: dbt-labs/dbt_utils\n    version: 1.3.3\n"
     root = project(make_project, {"packages.yml": yml})
