@@ -7,12 +7,14 @@ tests are SQL templates in data-tests/. They run against the relations a run bui
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from runner.adapters.base import Adapter, quote
 from runner.compile import CompiledProject
-from runner.errors import ConfigError, DatabaseError, RunnerError
+from runner.errors import ConfigError, DatabaseError, RunnerError, TemplateError
 from runner.generictests import RELATION
 from runner.properties import DataTest
 from runner.render import Renderer
@@ -31,6 +33,8 @@ class DataTestCase:
     #: dbt's fail_calc: the failure count over the selected rows (a package test's
     #: config(fail_calc=...), e.g. dbt_utils.equal_rowcount's sum of differences)
     fail_calc: str = "COUNT(*)"
+    #: a package's test is rendered when it runs (after the models it reads are built)
+    render: Callable[[], tuple[str, str]] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -121,18 +125,16 @@ def collect(
         if t.model in chosen
     ]
     sources = compiled.project.sources
-    from_packages = renderer.package_tests(
-        [t for t in tests if "." in t.kind], plain, compiled.params
-    )
+    package_test = renderer.package_test(plain, compiled.params)
     cases = [
         DataTestCase(
             t.name,
             _models_of(t),
-            from_packages[t.name][0] if t.name in from_packages else generic_sql(t, sources),
+            "" if "." in t.kind else generic_sql(t, sources),
             t.path,
             t.line,
             t.severity,
-            from_packages[t.name][1] if t.name in from_packages else "COUNT(*)",
+            render=partial(package_test, t) if "." in t.kind else None,
         )
         for t in tests
     ]
@@ -147,12 +149,13 @@ def run_tests(adapter: Adapter, conn: Any, cases: list[DataTestCase]) -> list[Da
     for case in cases:
         start = time.perf_counter()
         try:
-            sql = f"SELECT {case.fail_calc} FROM (\n{case.sql}\n) AS failing"
+            test_sql, fail_calc = case.render() if case.render else (case.sql, case.fail_calc)
+            sql = f"SELECT {fail_calc} FROM (\n{test_sql}\n) AS failing"
             count = int(adapter.query(conn, sql)[1][0][0] or 0)
             rows: list[dict] = []
             if count:
                 columns, data = adapter.query(
-                    conn, f"SELECT * FROM (\n{case.sql}\n) AS failing LIMIT {SHOW_ROWS}"
+                    conn, f"SELECT * FROM (\n{test_sql}\n) AS failing LIMIT {SHOW_ROWS}"
                 )
                 rows = [dict(zip(columns, r)) for r in data]
             status = "PASS" if not count else "WARN" if case.severity == "warn" else "FAIL"
@@ -167,7 +170,7 @@ def run_tests(adapter: Adapter, conn: Any, cases: list[DataTestCase]) -> list[Da
                     rows,
                 )
             )
-        except DatabaseError as exc:
+        except (DatabaseError, TemplateError) as exc:  # a package test may not render
             results.append(
                 DataTestResult(
                     case.name,

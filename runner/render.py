@@ -9,6 +9,7 @@ target's dialect, so models never branch on the engine themselves.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +18,6 @@ from jinja2 import nodes
 
 from runner import crossdb
 from runner.adapters import DEFAULT_SCHEMA, DIALECTS
-from runner.adapters.base import quote
 from runner.context import RenderState, template_context
 from runner.dbtcontext import dbt_globals, returning
 from runner.errors import ConfigError, RunnerError, TemplateError
@@ -34,6 +34,7 @@ from runner.namespaces import (
 )
 from runner.project import Project
 from runner.queries import Query
+from runner.relation import Relation
 from runner.uniquekey import unique_key
 
 #: dbt macros a project overrides to change what dbt does; nothing here calls them
@@ -148,26 +149,26 @@ class Renderer:
         state, context = self._build(vars, params, bind)
         return {n: self._render(t, state, context) for n, t in self.project.singular_tests.items()}
 
-    def package_tests(
-        self, tests: list, vars: dict, params: dict[str, Any]
-    ) -> dict[str, tuple[str, str]]:
-        """Test name -> (the SQL selecting its failing rows, its fail_calc), for tests
-        from packages (``dbt_utils.expression_is_true``): the package's test macro called
-        as dbt calls it, with ``model`` (the relation, filtered by ``where``),
-        ``column_name`` and the arguments (``ref('x')`` as that relation)."""
-        if not tests:
-            return {}
-        state, context = self._build(vars, params, bind=False)
-        found = {}
-        for test in tests:
+    def package_test(self, vars: dict, params: dict[str, Any]) -> Callable[[Any], tuple[str, str]]:
+        """Renders a test from a package (``dbt_utils.expression_is_true``) into (the SQL
+        selecting its failing rows, its fail_calc): the package's test macro called as
+        dbt calls it, with ``model``, ``column_name`` and the arguments (``ref('x')`` as
+        that relation). Called when the test runs, after the models it reads are built,
+        as dbt renders a test (some read their model's columns)."""
+        built: list[tuple[RenderState, dict]] = []
+
+        def render(test: Any) -> tuple[str, str]:
+            if not built:
+                built.append(self._build(vars, params, bind=False))
+            state, context = built[0]
             package, name = test.kind.split(".", 1)
-            model = quote(test.model)
+            model: Any = Relation(test.model, state.schema or "")
             if test.where:
                 model = f"(select * from {model} where {test.where}) dbt_subquery"
             kwargs = {k: _argument(v, context) for k, v in test.args.items()}
             if test.column:
                 kwargs["column_name"] = test.column
-            state.config, state.test = {}, True
+            state.config, state.test, state.model = {}, True, test.model
             try:
                 with _located(None, self.templates):
                     sql = getattr(context[package], f"test_{name}")(model=model, **kwargs)
@@ -175,8 +176,9 @@ class Renderer:
                 raise error.located(path=test.path, line=test.line) from None
             finally:
                 state.test = False
-            found[test.name] = (_trim(str(sql)), str(state.config.get("fail_calc", "COUNT(*)")))
-        return found
+            return _trim(str(sql)), str(state.config.get("fail_calc", "COUNT(*)"))
+
+        return render
 
     def schema_names(self, nodes: list[tuple[str | None, Any]]) -> list[str]:
         """dbt's generate_schema_name(custom_schema_name, node) for each node: the

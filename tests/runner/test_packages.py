@@ -24,6 +24,9 @@ UTILS = {
 {% test at_most(model, column_name, limit) %}
 select * from {{ model }} where {{ column_name }} > {{ limit }}
 {% endtest %}
+{% test has_columns(model, n) %}
+select 1 as wrong where {{ adapter.get_columns_in_relation(model) | length }} != {{ n }}
+{% endtest %}
 {% test same_count(model, other) %}
 {{ config(fail_calc='sum(diff)') }}
 select abs((select count(*) from {{ model }}) - (select count(*) from {{ other }})) as diff
@@ -228,3 +231,14 @@ def test_dependencies_yml_projects_are_an_error_at_their_line(make_project):
     with pytest.raises(ConfigError, match="'projects' is not supported") as info:
         load_project(project(make_project, {"dependencies.yml": yml}))
     assert (info.value.path, info.value.line) == ("dependencies.yml", 2)
+
+
+def test_a_package_test_is_rendered_after_its_model_is_built(make_project, db_url):
+    """dbt renders a test when it runs: one may read its model's columns (dbt_expectations'
+    expect_table_column_count_to_equal), which a first build has only just created."""
+    yml = (
+        "models:\n  - name: m\n    data_tests:\n      - my_utils.has_columns: {arguments: {n: 2}}\n"
+    )
+    root = project(make_project, {"models/m.sql": "select 1 as x, 2 as y", "models/m.yml": yml})
+    results = {r.name: r.status for r in build(Workspace.open(root, db_url), None)}
+    assert results == {"m": "OK", "my_utils_has_columns_m": "PASS"}
