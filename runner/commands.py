@@ -13,7 +13,7 @@ from runner.errors import DatabaseError, ParamError
 from runner.execute import NodeResult, run_models
 from runner.project import SeedConfig
 from runner.render import Renderer
-from runner.seeds import SeedResult, load_seed
+from runner.seeds import SeedResult, load_seed, seed_enabled
 from runner.seedstate import SeedState, file_checksum
 from runner.workspace import Workspace
 
@@ -22,15 +22,17 @@ def seed(
     ws: Workspace,
     names: list[str] | None = None,
     on_result: Callable[[SeedResult], None] | None = None,
+    vars: dict[str, Any] | None = None,
 ) -> list[SeedResult]:
-    """Load every seed (or the named ones); a source's seed gets the source's DDL and indexes."""
-    seeds = ws.project.seeds
+    """Load every seed (or the named ones); a source's seed gets the source's DDL and
+    indexes. A seed whose ``+enabled`` is Jinja is decided with ``vars``."""
+    seeds = {n: s for n, s in ws.project.seeds.items() if seed_enabled(ws.project, s, vars)}
     unknown = sorted(set(names or ()) - set(seeds))
     if unknown:
         raise ParamError(
             f"no seed named {', '.join(unknown)}", hint="seeds are seeds/*.csv", param="names"
         )
-    renderer = Renderer(ws.project, ws.dialect)
+    renderer = Renderer(ws.project, ws.dialect, query=ws.query)
     results, changed = [], []
     with ws.adapter.connection() as conn:
         ws.adapter.prepare_sources(conn)
@@ -55,7 +57,7 @@ def _load_one(ws: Workspace, conn: Any, renderer: Renderer, config: SeedConfig) 
     ddl = None
     if config.source and config.source.create_macro:
         ddl = renderer.call_macro(config.source.create_macro, ws.project.vars, {})
-    with ws.adapter.source_scope(conn):
+    with ws.adapter.source_scope(conn), ws.adapter.seed_schema(conn, config.schema):
         result = load_seed(ws.adapter, conn, config, ws.project.root, ddl)
         if config.source:
             for columns in config.source.indexes:
@@ -148,7 +150,10 @@ def data_tests(ws: Workspace, selectors: list[str] | None, vars: dict[str, Any] 
     """Run the data tests of the selected models against the relations a run built."""
     compiled = ws.compile(vars, bind=False)
     cases = collect(
-        compiled, compiled.graph.select(selectors), vars or {}, Renderer(ws.project, ws.dialect)
+        compiled,
+        compiled.graph.select(selectors),
+        vars or {},
+        Renderer(ws.project, ws.dialect, query=ws.query),
     )
     with ws.adapter.connection() as conn:
         results = run_tests(ws.adapter, conn, cases)
@@ -168,10 +173,10 @@ def build(
     A model that fails, or whose tests fail, stops its descendants: they are reported
     as SKIPPED. A singular test runs after the last of the models it refs.
     """
-    seed(ws, on_result=on_seed)
+    seed(ws, on_result=on_seed, vars=vars)
     compiled = ws.compile(vars, bind=False)
     names = compiled.graph.select(selectors)
-    cases = collect(compiled, names, vars or {}, Renderer(ws.project, ws.dialect))
+    cases = collect(compiled, names, vars or {}, Renderer(ws.project, ws.dialect, query=ws.query))
     built = [n for n in names if compiled.models[n].materialized != "ephemeral"]
     order = {n: i for i, n in enumerate(compiled.graph.order)}
     by_model: dict[str, list] = {}

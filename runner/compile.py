@@ -106,8 +106,11 @@ def split_vars(project: Project, given: dict[str, Any] | None) -> tuple[dict, di
 
 
 def unknown_vars(project: Project, given: dict[str, Any] | None) -> list[str]:
-    """Names in ``given`` that are neither a var nor a param of the project."""
-    return sorted(set(given or {}) - set(project.vars) - set(project.params))
+    """Names in ``given`` that are neither a var nor a param of the project, nor read by
+    a seed's Jinja ``+enabled`` (``{{ var('load_source_data', false) }}``)."""
+    read = " ".join(str(s.enabled) for s in project.seeds.values() if isinstance(s.enabled, str))
+    unknown = set(given or {}) - set(project.vars) - set(project.params)
+    return sorted(n for n in unknown if f"'{n}'" not in read and f'"{n}"' not in read)
 
 
 #: JSON type names for messages, and which Python types a default of each accepts

@@ -15,6 +15,7 @@ from runner.errors import ConfigError, GraphError, TemplateError, closest
 from runner.folderconfig import HARMLESS, UNSUPPORTED
 from runner.params import ParamSpec
 from runner.project import MATERIALIZATIONS, Project
+from runner.relation import Relation
 
 _MISSING = object()
 
@@ -31,6 +32,7 @@ class RenderState:
     incremental: bool = False
     seeds: list[str] = field(default_factory=list)
     schema: str | None = None  # the project's (this.schema)
+    test: bool = False  # rendering a package's generic test: config() takes fail_calc
 
 
 class TemplateContext:
@@ -64,8 +66,9 @@ class TemplateContext:
         where ``runner seed`` loaded it (seeds are loaded before any model runs)."""
         name = self._ref_name(names, kwargs)
         if name not in self.project.models and name in self.project.seeds:
-            self.state.seeds.append(self.project.seeds[name].table)
-            return self.project.seeds[name].table
+            seed = self.project.seeds[name]
+            self.state.seeds.append(seed.table)
+            return Relation(seed.table, seed.schema or self.state.schema or "")
         if name not in self.project.models:
             raise GraphError(
                 f"ref('{name}') names a model that does not exist",
@@ -75,7 +78,7 @@ class TemplateContext:
                 or "check the name against `runner ls`",
             )
         self.state.refs.append(name)
-        return name
+        return Relation(name, self.state.schema or "")
 
     def _ref_name(self, names: tuple[str, ...], kwargs: dict[str, Any]) -> str:
         if (
@@ -104,7 +107,8 @@ class TemplateContext:
                 or "declare it under sources: in the YAML beside the models",
             )
         self.state.sources.append(key)
-        return self.project.sources[key].identifier
+        source = self.project.sources[key]
+        return Relation(source.identifier, source.schema or self.state.schema or "")
 
     def var(self, name: str, default: Any = _MISSING) -> Any:
         if name in self.params:
@@ -120,6 +124,10 @@ class TemplateContext:
         )
 
     def config(self, **kwargs: Any) -> str:
+        if self.state.test:
+            _check_test_config(kwargs)
+            self.state.config.update(kwargs)
+            return ""
         _check_config(kwargs)
         tags = kwargs.get("tags")
         if tags is not None and self.state.config.get("tags"):
@@ -139,6 +147,23 @@ class TemplateContext:
 
     def is_incremental(self) -> bool:
         return self.state.incremental
+
+
+#: what a generic test's config() may say: fail_calc is acted on, the rest are dbt's
+#: defaults (anything else would change the verdict)
+TEST_CONFIG_DEFAULTS = {"warn_if": "!= 0", "error_if": "!= 0", "store_failures": None}
+
+
+def _check_test_config(kwargs: dict[str, Any]) -> None:
+    for key, value in kwargs.items():
+        if key == "fail_calc" or (
+            key in TEST_CONFIG_DEFAULTS and TEST_CONFIG_DEFAULTS[key] == value
+        ):
+            continue
+        raise TemplateError(
+            f"a generic test's config({key}={value!r}) is not supported",
+            hint="supported: fail_calc (warn_if/error_if only as '!= 0')",
+        )
 
 
 def template_context(

@@ -54,9 +54,7 @@ datetime({{ from_date_or_timestamp }}, ({{ interval }}){{ ' * 7' if datepart == 
 
 {% macro default__safe_cast(field, type) %}cast({{ field }} as {{ type }}){% endmacro %}
 {% macro postgres__hash(field) %}md5(cast({{ field }} as varchar)){% endmacro %}
-{% macro sqlite__hash(field) -%}
-{{ exceptions.raise_compiler_error("hash() has no SQLite implementation (SQLite has no md5)") }}
-{%- endmacro %}
+{% macro sqlite__hash(field) %}md5(cast({{ field }} as text)){% endmacro %}
 {% macro default__concat(fields) %}({{ fields | join(' || ') }}){% endmacro %}
 {% macro default__current_timestamp() %}now(){% endmacro %}
 {% macro sqlite__current_timestamp() %}CURRENT_TIMESTAMP{% endmacro %}
@@ -74,6 +72,40 @@ datetime({{ from_date_or_timestamp }}, ({{ interval }}){{ ' * 7' if datepart == 
 {% macro sqlite__type_timestamp() %}text{% endmacro %}
 {% macro default__type_boolean() %}boolean{% endmacro %}
 {% macro sqlite__type_boolean() %}integer{% endmacro %}
+
+{% macro default__except() %}except{% endmacro %}
+{% macro default__intersect() %}intersect{% endmacro %}
+{% macro default__replace(field, old_chars, new_chars) %}replace({{ field }}, {{ old_chars }}, {{ new_chars }}){% endmacro %}
+{% macro default__length(expression) %}length({{ expression }}){% endmacro %}
+{% macro default__cast(field, type) %}cast({{ field }} as {{ type }}){% endmacro %}
+{% macro default__string_literal(value) %}'{{ value }}'{% endmacro %}
+{% macro default__escape_single_quotes(expression) %}{{ expression | replace("'", "''") }}{% endmacro %}
+{% macro default__bool_or(expression) %}bool_or({{ expression }}){% endmacro %}
+{% macro sqlite__bool_or(expression) %}max({{ expression }}){% endmacro %}
+{% macro default__any_value(expression) %}min({{ expression }}){% endmacro %}
+{% macro default__position(substring_text, string_text) %}position({{ substring_text }} in {{ string_text }}){% endmacro %}
+{% macro sqlite__position(substring_text, string_text) %}instr({{ string_text }}, {{ substring_text }}){% endmacro %}
+{% macro default__right(string_text, length_expression) %}right({{ string_text }}, {{ length_expression }}){% endmacro %}
+{% macro sqlite__right(string_text, length_expression) -%}
+case when {{ length_expression }} = 0 then '' else substr({{ string_text }}, -({{ length_expression }})) end
+{%- endmacro %}
+{% macro default__cast_bool_to_text(field) %}cast({{ field }} as varchar){% endmacro %}
+{% macro sqlite__cast_bool_to_text(field) -%}
+case when {{ field }} then 'true' when not {{ field }} then 'false' end
+{%- endmacro %}
+{% macro default__last_day(date, datepart) -%}
+cast({{ dbt.dateadd('day', '-1', dbt.dateadd(datepart, '1', dbt.date_trunc(datepart, date))) }} as date)
+{%- endmacro %}
+{% macro sqlite__last_day(date, datepart) -%}
+date({{ dbt.dateadd('day', '-1', dbt.dateadd(datepart, '1', dbt.date_trunc(datepart, date))) }})
+{%- endmacro %}
+{% macro postgres__split_part(string_text, delimiter_text, part_number) -%}
+{%- if part_number >= 0 %}split_part({{ string_text }}, {{ delimiter_text }}, {{ part_number }})
+{%- else %}reverse(split_part(reverse({{ string_text }}), reverse({{ delimiter_text }}), {{ -part_number }}))
+{%- endif %}{% endmacro %}
+{% macro sqlite__split_part(string_text, delimiter_text, part_number) -%}
+{{ exceptions.raise_compiler_error("split_part() has no SQLite implementation") }}
+{%- endmacro %}
 """
 NAMES = (
     "date_trunc",
@@ -90,6 +122,20 @@ NAMES = (
     "type_numeric",
     "type_timestamp",
     "type_boolean",
+    "except",
+    "intersect",
+    "replace",
+    "length",
+    "cast",
+    "string_literal",
+    "escape_single_quotes",
+    "bool_or",
+    "any_value",
+    "position",
+    "right",
+    "cast_bool_to_text",
+    "split_part",
+    "last_day",
 )
 
 
@@ -99,6 +145,10 @@ class DbtNamespace:
 
     def __init__(self, project: dict[str, Any], builtin: Any, dialects: tuple[str, ...]):
         self._project, self._builtin, self._dialects = project, builtin, dialects
+
+    def bind(self, builtin: Any) -> None:
+        """The runner's macros, made once this namespace is in their context."""
+        self._builtin = builtin
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):

@@ -7,12 +7,15 @@ tests are SQL templates in data-tests/. They run against the relations a run bui
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from runner.adapters.base import Adapter, quote
 from runner.compile import CompiledProject
-from runner.errors import ConfigError, DatabaseError, RunnerError
+from runner.errors import ConfigError, DatabaseError, RunnerError, TemplateError
+from runner.generictests import RELATION
 from runner.properties import DataTest
 from runner.render import Renderer
 
@@ -27,6 +30,11 @@ class DataTestCase:
     path: str
     line: int
     severity: str = "error"  # warn: failing rows make a WARN, which fails nothing
+    #: dbt's fail_calc: the failure count over the selected rows (a package test's
+    #: config(fail_calc=...), e.g. dbt_utils.equal_rowcount's sum of differences)
+    fail_calc: str = "COUNT(*)"
+    #: a package's test is rendered when it runs (after the models it reads are built)
+    render: Callable[[], tuple[str, str]] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,9 @@ def _models_of(test: DataTest) -> tuple[str, ...]:
     """The models a test reads (a relationships test reads its parent too)."""
     if test.kind == "relationships" and test.args.get("to"):
         return (test.model, test.args["to"])
+    if "." in test.kind:  # a package test reads what its ref('x') arguments name too
+        found = (RELATION.match(v) for v in test.args.values() if isinstance(v, str))
+        return (test.model, *(m.group(2) for m in found if m and m.group(1) == "ref"))
     return (test.model,)
 
 
@@ -103,23 +114,30 @@ def collect(
     compiled: CompiledProject, selected: list[str], vars: dict, renderer: Renderer
 ) -> list[DataTestCase]:
     """Tests of the selected models, generic then singular, sorted by name."""
+    from runner.compile import split_vars
+
+    plain, _ = split_vars(compiled.project, vars)
     chosen = set(selected)
-    cases = [
-        DataTestCase(
-            t.name,
-            _models_of(t),
-            generic_sql(t, compiled.project.sources),
-            t.path,
-            t.line,
-            t.severity,
-        )
+    tests = [
+        t
         for props in compiled.project.properties.values()
         for t in props.tests
         if t.model in chosen
     ]
-    from runner.compile import split_vars
-
-    plain, _ = split_vars(compiled.project, vars)
+    sources = compiled.project.sources
+    package_test = renderer.package_test(plain, compiled.params)
+    cases = [
+        DataTestCase(
+            t.name,
+            _models_of(t),
+            "" if "." in t.kind else generic_sql(t, sources),
+            t.path,
+            t.line,
+            t.severity,
+            render=partial(package_test, t) if "." in t.kind else None,
+        )
+        for t in tests
+    ]
     for name, rendered in renderer.render_tests(plain, compiled.params, bind=False).items():
         if not rendered.refs or set(rendered.refs) & chosen:
             cases.append(DataTestCase(name, rendered.refs, rendered.sql, rendered.path, 1))
@@ -131,13 +149,13 @@ def run_tests(adapter: Adapter, conn: Any, cases: list[DataTestCase]) -> list[Da
     for case in cases:
         start = time.perf_counter()
         try:
-            count = adapter.query(conn, f"SELECT COUNT(*) FROM (\n{case.sql}\n) AS failing")[1][0][
-                0
-            ]
+            test_sql, fail_calc = case.render() if case.render else (case.sql, case.fail_calc)
+            sql = f"SELECT {fail_calc} FROM (\n{test_sql}\n) AS failing"
+            count = int(adapter.query(conn, sql)[1][0][0] or 0)
             rows: list[dict] = []
             if count:
                 columns, data = adapter.query(
-                    conn, f"SELECT * FROM (\n{case.sql}\n) AS failing LIMIT {SHOW_ROWS}"
+                    conn, f"SELECT * FROM (\n{test_sql}\n) AS failing LIMIT {SHOW_ROWS}"
                 )
                 rows = [dict(zip(columns, r)) for r in data]
             status = "PASS" if not count else "WARN" if case.severity == "warn" else "FAIL"
@@ -152,7 +170,7 @@ def run_tests(adapter: Adapter, conn: Any, cases: list[DataTestCase]) -> list[Da
                     rows,
                 )
             )
-        except DatabaseError as exc:
+        except (DatabaseError, TemplateError) as exc:  # a package test may not render
             results.append(
                 DataTestResult(
                     case.name,

@@ -17,6 +17,9 @@ from typing import Any
 
 from runner.adapters import DEFAULT_SCHEMA
 from runner.errors import TemplateError
+from runner.namespaces import Dispatcher
+from runner.queries import Query, Statements
+from runner.relation import Relation, RelationApi
 
 
 class MacroReturn(Exception):  # noqa: N818 - dbt's name for the same device
@@ -50,41 +53,46 @@ def _log(message: Any, info: bool = False) -> str:
     return ""
 
 
-def _run_query(*_args: Any, **_kwargs: Any) -> None:
-    raise TemplateError(
-        "run_query() is not supported: models are rendered before any database is opened",
-        hint="compute the values in SQL (a CTE or a model) instead of at render time",
-    )
-
-
 class Adapter:
-    """``adapter.dispatch('name')``: the macro for the target, in dbt's order (the
-    target's ``<type>__name``, then ``default__name``)."""
+    """``adapter.dispatch('name', 'namespace')``: the macro for the target, in dbt's
+    search order (runner/namespaces.py); ``quote``, and the catalogue lookups packages
+    make, against the target while rendering (runner/queries.py)."""
 
-    def __init__(self, registry: dict[str, Any], dialects: tuple[str, ...]) -> None:
-        self._registry, self._dialects = registry, dialects
+    def __init__(self, dispatcher: Dispatcher, statements: Statements) -> None:
+        self._dispatcher, self._statements = dispatcher, statements
 
-    def dispatch(self, name: str, macro_namespace: str | None = None) -> Any:
-        for prefix in (*self._dialects, "default"):
-            macro = self._registry.get(f"{prefix}__{name}")
-            if macro is not None:
-                return macro
-        raise TemplateError(
-            f"adapter.dispatch('{name}'): no macro {self._dialects[0]}__{name} or default__{name}",
-            hint=f"define {self._dialects[0]}__{name} or default__{name} in the macro paths",
-        )
+    def quote(self, name: Any) -> str:
+        return '"' + str(name).replace('"', '""') + '"'
+
+    def get_columns_in_relation(self, relation: Any) -> list:
+        return self._statements.columns(relation)
+
+    def get_relation(
+        self, database: str | None = None, schema: str | None = None, identifier: str = ""
+    ) -> Relation | None:
+        return self._statements.load_relation(Relation(identifier, schema or "", database or ""))
+
+    def load_relation(self, relation: Any) -> Relation | None:
+        return self._statements.load_relation(relation)
+
+    def dispatch(
+        self, macro_name: str, macro_namespace: str | None = None, packages: Any = None
+    ) -> Any:
+        return self._dispatcher.find(macro_name, macro_namespace)
 
     def __getattr__(self, name: str) -> Any:
         raise TemplateError(
-            f"adapter.{name} is not supported (only adapter.dispatch)",
+            f"adapter.{name} is not supported (only dispatch, quote, get_columns_in_relation, "
+            "get_relation, load_relation)",
             hint="the adapter's introspection needs the database; write the SQL instead",
         )
 
 
 def dbt_globals(
-    dialect: str, schema: str | None, registry: dict, fallbacks: tuple[str, ...]
+    dialect: str, schema: str | None, dispatcher: Dispatcher, query: Query | None = None
 ) -> dict[str, Any]:
     """The names dbt's context adds to ours, for one target dialect."""
+    statements = Statements(query, dialect)
     target = SimpleNamespace(
         name=dialect,
         type=dialect,
@@ -98,7 +106,13 @@ def dbt_globals(
         "execute": True,
         "log": _log,
         "return": _return,
-        "run_query": _run_query,
+        **statements.globals(),
+        "api": SimpleNamespace(Relation=RelationApi()),
+        # dbt's invocation flags packages read: models are rendered for a run
+        "flags": SimpleNamespace(
+            WHICH="run", FULL_REFRESH=False, STORE_FAILURES=False, WARN_ERROR=False
+        ),
         "modules": SimpleNamespace(datetime=datetime, re=re, itertools=itertools),
-        "adapter": Adapter(registry, (dialect, *fallbacks)),
+        "adapter": Adapter(dispatcher, statements),
+        "should_store_failures": lambda: False,  # generic tests count failing rows
     }

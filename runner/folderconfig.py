@@ -93,7 +93,7 @@ def _walk(node: dict, prefix: tuple[str, ...], kind: str, rel: str, rules, names
 
 
 def _config(key: str, value: Any, kind: str, rel: str, line: int | None) -> Any:
-    if key in UNSUPPORTED:
+    if key in UNSUPPORTED and not (kind == "seeds" and key == "schema"):
         raise ConfigError(
             f"{kind}: +{key} is not supported", path=rel, line=line, hint=UNSUPPORTED[key]
         )

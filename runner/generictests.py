@@ -82,6 +82,22 @@ def parse_test(value: Any, model: str, column: str | None, rel: str, line: int) 
     _check_kind(kind, model, column, rel, line)
     if kind == "expression":
         return DataTest(kind, model, column, body, rel, line)
+    args, config = _split(kind, body, rel, line)
+    if "." in kind:  # <package>.<test>: its arguments are the test macro's business
+        column = column or args.pop("column_name", None)
+        return DataTest(kind, model, column, args, rel, line, *_where_severity(config, rel, line))
+    if column is None:
+        column = args.pop("column_name", None)
+        if column is None:
+            raise ConfigError(f"{kind} on model {model} needs column_name", path=rel, line=line)
+    _check_keys(kind, args, config, rel, line)
+    if kind == "relationships":
+        args = _relationship(args, rel, line)
+    return DataTest(kind, model, column, args, rel, line, *_where_severity(config, rel, line))
+
+
+def _split(kind: str, body: Any, rel: str, line: int) -> tuple[dict, dict]:
+    """A test's arguments and its config (``arguments:`` of dbt 1.10, or beside it)."""
     body = dict(body or {}) if isinstance(body, dict) else {"values": body}
     config = dict(body.pop("config", None) or {})
     args = dict(body.pop("arguments", None) or {})
@@ -90,26 +106,32 @@ def parse_test(value: Any, model: str, column: str | None, rel: str, line: int) 
             config[key] = body.pop(key)
     args.update(body)
     args.pop("name", None)  # a test's custom name: ours is derived
-    if kind != "expression" and column is None:
-        column = args.pop("column_name", None)
-        if column is None:
-            raise ConfigError(f"{kind} on model {model} needs column_name", path=rel, line=line)
-    _check_keys(kind, args, config, rel, line)
-    if kind == "relationships":
-        args = _relationship(args, rel, line)
+    for key in config:
+        if key not in CONFIGS:
+            raise ConfigError(
+                f"{kind}: test config {key!r} is not supported",
+                path=rel,
+                line=line,
+                hint="supported: " + ", ".join(CONFIGS),
+            )
+    return args, config
+
+
+def _where_severity(config: dict, rel: str, line: int) -> tuple[str | None, str]:
     severity = str(config.get("severity", "error")).lower()
     if severity not in ("error", "warn"):
         raise ConfigError(f"severity must be error or warn, not {severity!r}", path=rel, line=line)
     where = config.get("where")
-    return DataTest(kind, model, column, args, rel, line, str(where) if where else None, severity)
+    return (str(where) if where else None), severity
 
 
 def _check_kind(kind: Any, model: str, column: str | None, rel: str, line: int) -> None:
-    if kind in TEST_KINDS:
+    """A test of ours, or ``<package>.<test>`` (checked against the installed packages
+    once they are known)."""
+    if kind in TEST_KINDS or (isinstance(kind, str) and kind.count(".") == 1):
         return
-    hint = "use " + ", ".join(TEST_KINDS) + ", or a singular test (SQL in the test paths)"
-    if isinstance(kind, str) and "." in kind:
-        hint = "tests from packages are not supported; " + hint
+    hint = "use " + ", ".join(TEST_KINDS) + ", a package's test (dbt_utils.x), "
+    hint += "or a singular test (SQL in the test paths)"
     raise ConfigError(f"unknown test {kind!r} on {model}", path=rel, line=line, hint=hint)
 
 
@@ -121,14 +143,6 @@ def _check_keys(kind: str, args: dict, config: dict, rel: str, line: int) -> Non
                 path=rel,
                 line=line,
                 hint=f"{kind} takes " + (", ".join(ARGUMENTS[kind]) or "no arguments"),
-            )
-    for key in config:
-        if key not in CONFIGS:
-            raise ConfigError(
-                f"{kind}: test config {key!r} is not supported",
-                path=rel,
-                line=line,
-                hint="supported: " + ", ".join(CONFIGS),
             )
     if kind == "accepted_values" and not isinstance(args.get("values"), list):
         raise ConfigError("accepted_values needs values: [...]", path=rel, line=line)

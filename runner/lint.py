@@ -29,6 +29,8 @@ from runner.errors import GraphError, RunnerError
 from runner.lines import LineMap
 from runner.lint_types import type_findings
 from runner.project import Project
+from runner.queries import Query
+from runner.render import Renderer
 
 #: sqlglot's two spellings of a column no input produces
 UNRESOLVED = re.compile(r"Column '([^']+)' could not be resolved|Unknown column: ([\w.\"]+)")
@@ -47,9 +49,13 @@ class Finding:
         return f"{self.path}:{self.line}: {self.level} {self.rule}: {self.message}"
 
 
-def lint(project: Project, dialect: str, selectors: list[str] | None = None) -> list[Finding]:
+def lint(
+    project: Project, dialect: str, selectors: list[str] | None = None, query: Query | None = None
+) -> list[Finding]:
+    """``query``: for run_query()/statement() while rendering (a package's macros)."""
     try:
-        compiled = compile_project(project, dialect, {}, bind=False)
+        renderer = Renderer(project, dialect, query=query)
+        compiled = compile_project(project, dialect, {}, bind=False, renderer=renderer)
     except GraphError as exc:
         if exc.missing is None:
             raise  # a cycle: not a finding, the project cannot be read
@@ -93,7 +99,7 @@ def lint(project: Project, dialect: str, selectors: list[str] | None = None) -> 
                     "no data test or unit test covers this model",
                 )
             )
-    typed = type_findings(project, selected)
+    typed = type_findings(project, selected, query, dialect)
     return findings + [Finding(path, line, "type-mismatch", "error", m) for path, line, m in typed]
 
 

@@ -23,6 +23,8 @@ from runner.compile import compile_project
 from runner.errors import RunnerError
 from runner.lines import LineMap
 from runner.project import Project
+from runner.queries import Query
+from runner.render import Renderer
 
 #: dialects that refuse arithmetic on text (SQLite converts instead)
 STRICT = ("postgres",)
@@ -30,11 +32,16 @@ ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div)
 TEXT = exp.DataType.TEXT_TYPES
 
 
-def type_findings(project: Project, selected: set[str]) -> list[tuple[str, int, str]]:
-    """(path, line, message) for each arithmetic on text, per strict dialect."""
+def type_findings(
+    project: Project, selected: set[str], query: Query | None = None, queried: str = ""
+) -> list[tuple[str, int, str]]:
+    """(path, line, message) for each arithmetic on text, per strict dialect. ``query``
+    runs a package's run_query() while rendering, for the ``queried`` dialect."""
     findings = []
     for dialect in STRICT:
-        for model, node, column in _text_arithmetic(project, dialect):
+        for model, node, column in _text_arithmetic(
+            project, dialect, query if dialect == queried else None
+        ):
             if model.name in selected:
                 message = (
                     f"{node.sql(dialect=dialect)}: arithmetic on text ({column}) fails on "
@@ -44,9 +51,10 @@ def type_findings(project: Project, selected: set[str]) -> list[tuple[str, int, 
     return findings
 
 
-def _text_arithmetic(project: Project, dialect: str):
+def _text_arithmetic(project: Project, dialect: str, query: Query | None):
     """(compiled model, node, text column) for each arithmetic node with a text operand."""
-    compiled = compile_project(project, dialect, {}, bind=False)
+    renderer = Renderer(project, dialect, query=query)
+    compiled = compile_project(project, dialect, {}, bind=False, renderer=renderer)
     schema = {
         s.identifier: {c: dict(s.column_types).get(c, "UNKNOWN") for c in s.columns}
         for s in project.sources.values()

@@ -15,6 +15,7 @@ from typing import Any
 
 from runner.errors import ConfigError
 from runner.folderconfig import MATERIALIZATIONS, config_for, config_tree
+from runner.packages import INSTALL_PATH, Package, check_package_tests, load_packages
 from runner.params import ParamSpec, param_from_config
 from runner.properties import load_properties, load_unit_tests
 from runner.sources import SourceTable, load_yml_sources, project_sources
@@ -35,6 +36,12 @@ class SeedConfig:
     null: str = ""
     source: SourceTable | None = None
     rel: str = ""  # the file, relative to the project root
+    #: dbt's ``+schema``: the custom schema name given to generate_schema_name
+    custom_schema: str | None = None
+    schema: str | None = None  # where it is loaded, once resolved (runner/schemas.py)
+    #: ``+enabled`` as written: a bool, or Jinja text (``{{ var('load', false) }}``)
+    #: decided with the run's vars
+    enabled: Any = True
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,9 @@ class Project:
     singular_tests: dict[str, ModelFile] = field(default_factory=dict)
     unit_tests: dict[str, Any] = field(default_factory=dict)  # name -> UnitTest
     profile: str | None = None  # dbt's profile name (profiles.yml)
+    packages: tuple[Package, ...] = ()  # installed dbt packages (runner/packages.py)
+    #: dbt's ``dispatch:`` config: macro namespace -> the packages searched, in order
+    dispatch: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def resolve_database(self, flag: str | None = None) -> str:
         """--database flag, then $DATABASE_URL, then project.yml, then the embedded
@@ -97,8 +107,10 @@ PROJECT_KEYS = (
     "models",
     "dialect",
     "profile",
+    "dispatch",
 )
 IGNORED_KEYS = (
+    "dbt-cloud",
     "config-version",
     "version",
     "analysis-paths",
@@ -135,12 +147,14 @@ def load_project(root: str | os.PathLike = ".") -> Project:
     rel = config_path.name
     config = _read_yaml(config_path)
     _check_keys(config, rel)
-    _check_no_packages(root)
     _check_no_snapshots(root, _paths(config, "snapshot-paths", ["snapshots"], rel))
     name = str(config.get("name", root.name))
     model_dirs = _paths(config, "model-paths", ["models"], rel)
     yml_sources = load_yml_sources(root, model_dirs)
     sources = {**project_sources(config.get("sources"), rel), **yml_sources}
+    packages = load_packages(root, str(config.get("packages-install-path", INSTALL_PATH)))
+    properties = load_properties(root, model_dirs)
+    check_package_tests(properties, packages)
     return Project(
         root=root,
         name=name,
@@ -148,23 +162,26 @@ def load_project(root: str | os.PathLike = ".") -> Project:
         macros=_macros(root, _paths(config, "macro-paths", ["macros"], rel)),
         seeds=_seeds(root, _paths(config, "seed-paths", ["seeds"], rel), config, sources, rel),
         sources=sources,
-        vars=_vars(config.get("vars"), name),
+        vars=_vars(config.get("vars"), name, packages),
         params={k: param_from_config(k, v) for k, v in (config.get("params") or {}).items()},
         database=config.get("database"),
         dialect=config.get("dialect"),
         target_dir=root / config.get("target-path", "target"),
         schema=_schema(config.get("schema")),
-        properties=load_properties(root, model_dirs),
+        properties=properties,
         singular_tests=_singular(root, _paths(config, "test-paths", _default_tests(rel), rel)),
         unit_tests=load_unit_tests(root, model_dirs, sources),
         profile=config.get("profile"),
+        packages=packages,
+        dispatch=_dispatch(config.get("dispatch"), rel),
     )
 
 
-def _vars(raw: Any, project: str) -> dict[str, Any]:
+def _vars(raw: Any, project: str, packages: tuple[Package, ...] = ()) -> dict[str, Any]:
     """Global vars, and dbt's vars scoped to this project (``vars: {<name>: {...}}``),
-    which win over global ones of the same name."""
-    found = dict(raw or {})
+    which win over global ones of the same name; a package's own vars are defaults."""
+    found = {k: v for p in packages for k, v in _vars(p.vars, p.name).items()}
+    found.update(raw or {})
     scoped = found.pop(project, None)
     if isinstance(scoped, dict):
         found.update(scoped)
@@ -190,16 +207,19 @@ def _check_keys(config: dict, rel: str) -> None:
             )
 
 
-def _check_no_packages(root: Path) -> None:
-    """A project that installs packages would build without their macros and tests."""
-    for name in ("packages.yml", "dependencies.yml", "dbt_packages"):
-        if (root / name).exists():
+def _dispatch(raw: Any, rel: str) -> dict[str, tuple[str, ...]]:
+    """``dispatch: [{macro_namespace: dbt_utils, search_order: [my_project, dbt_utils]}]``:
+    where ``adapter.dispatch(name, 'dbt_utils')`` looks, instead of dbt's default."""
+    found: dict[str, tuple[str, ...]] = {}
+    for entry in raw or []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("search_order"), list):
             raise ConfigError(
-                f"dbt packages are not supported ({name})",
-                path=name,
-                hint="copy the macros the project uses into its macro paths, "
-                "and remove packages.yml / dbt_packages/",
+                "dispatch: each entry needs macro_namespace and search_order: [...]",
+                path=rel,
+                line=getattr(entry, "line", None),
             )
+        found[str(entry.get("macro_namespace"))] = tuple(map(str, entry["search_order"]))
+    return found
 
 
 def _check_no_snapshots(root: Path, dirs: list[str]) -> None:
@@ -276,6 +296,13 @@ def _models(root: Path, dirs: list[str], block, project: str, rel_file: str) -> 
         rel = path.relative_to(root).as_posix()
         name = path.stem
         config = config_for(rules, _relative_parts(root, dirs, path))
+        if isinstance(config.get("enabled"), str):
+            raise ConfigError(
+                f"model {name}: +enabled {config['enabled']!r} is not a boolean",
+                path=rel_file,
+                hint="Jinja in a model's +enabled is not supported (it is for seeds): "
+                "write true or false",
+            )
         if config.get("enabled", True) is False:
             continue
         config.pop("enabled", None)
@@ -342,4 +369,6 @@ def _seed(path: Path, rel: str, spec: dict, sources, rel_file: str) -> SeedConfi
         null=marker,
         source=source,
         rel=rel,
+        custom_schema=str(spec["schema"]) if spec.get("schema") else None,
+        enabled=spec.get("enabled", True),
     )

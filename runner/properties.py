@@ -128,8 +128,21 @@ def _compose(path: Path, rel: str):
         ) from None
 
 
-#: exposures, macro and group descriptions document the project; nothing is built from them
-FILE_KEYS = ("version", "models", "sources", "unit_tests", "exposures", "macros", "groups")
+#: exposures, macro and group descriptions document the project; nothing is built from
+#: them. Semantic models, metrics and saved queries are MetricFlow's: ``dbt build``
+#: does not build them either (they are read by the semantic layer), so they only document
+FILE_KEYS = (
+    "version",
+    "models",
+    "sources",
+    "unit_tests",
+    "exposures",
+    "macros",
+    "groups",
+    "semantic_models",
+    "metrics",
+    "saved_queries",
+)
 MODEL_KEYS = ("name", "description", "columns", "tests", "data_tests", "meta", "docs")
 COLUMN_KEYS = ("name", "description", "data_type", "tests", "data_tests", "meta", "tags", "quote")
 

@@ -9,8 +9,7 @@ target's dialect, so models never branch on the engine themselves.
 from __future__ import annotations
 
 import os
-import re
-import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,11 +21,24 @@ from runner.adapters import DEFAULT_SCHEMA, DIALECTS
 from runner.context import RenderState, template_context
 from runner.dbtcontext import dbt_globals, returning
 from runner.errors import ConfigError, RunnerError, TemplateError
+from runner.generictests import RELATION
+from runner.located import located as _located
+from runner.namespaces import (
+    DBT,
+    Dispatcher,
+    PackageNamespace,
+    module_macros,
+    package_macro_names,
+    package_undefined,
+    test_blocks_as_macros,
+)
 from runner.project import Project
+from runner.queries import Query
+from runner.relation import Relation
+from runner.uniquekey import unique_key
 
 #: dbt macros a project overrides to change what dbt does; nothing here calls them
 NOT_CALLED = {
-    "generate_schema_name": "custom schemas are not supported (models go to the target's schema)",
     "generate_alias_name": "a model's relation is named after its file",
     "generate_database_name": "models are built in the target's database",
 }
@@ -55,22 +67,32 @@ class RenderedModel:
 class Renderer:
     """Compiles every template once; ``render_all`` renders the models for one set of vars."""
 
-    def __init__(self, project: Project, dialect: str, fallbacks: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        project: Project,
+        dialect: str,
+        fallbacks: tuple[str, ...] = (),
+        query: Query | None = None,
+    ) -> None:
         """``fallbacks``: dialects whose macros serve when ``dialect`` has none, before
         ``default__`` (a dialect without an adapter, rendered for another tool, can lean
-        on a close one and let sqlglot transpile the rest)."""
+        on a close one and let sqlglot transpile the rest). ``query``: runs run_query()
+        and statement() against the target (runner/queries.py)."""
+        self.query = query
         self.project = project
         self.dialect = dialect
         self.fallbacks = fallbacks
         #: macro-name prefixes that mean a dialect: ``sqlite__x`` dispatches ``x``
         self.prefixes = {*DIALECTS, dialect, *fallbacks, "default"}
-        self.templates = {m.path: m.source for m in project.macros}
+        self.templates = {m.path: test_blocks_as_macros(m.source) for m in project.macros}
+        for package in project.packages:
+            self.templates.update({m.path: test_blocks_as_macros(m.source) for m in package.macros})
         self.templates.update({m.path: m.source for m in project.models.values()})
         self.templates.update({t.path: t.source for t in project.singular_tests.values()})
         self.templates[crossdb.PATH] = crossdb.MACROS
         self.env = jinja2.Environment(
             loader=jinja2.FunctionLoader(self._load),
-            undefined=jinja2.StrictUndefined,
+            undefined=package_undefined({m.path for p in project.packages for m in p.macros}),
             keep_trailing_newline=True,
             autoescape=False,
             cache_size=-1,
@@ -78,6 +100,11 @@ class Renderer:
             bytecode_cache=_bytecode_cache(project),
         )
         self.macro_names = self._macro_names()
+        with _located(None, self.templates):
+            #: package -> its macros (name -> file)
+            self.package_macros = {
+                p.name: package_macro_names(self.env, p) for p in project.packages
+            }
 
     def _load(self, name: str):
         return self.templates[name], name, lambda: True
@@ -86,8 +113,9 @@ class Renderer:
         names: dict[str, str] = {}
         for macro in self.project.macros:
             with _located(None, self.templates):
-                tree = self.env.parse(macro.source, name=macro.path, filename=macro.path)
-            for node in tree.find_all(nodes.Macro):
+                source = self.templates[macro.path]
+                tree = self.env.parse(source, name=macro.path, filename=macro.path)
+            for node in tree.find_all(nodes.Macro):  # tree of the source as templates has it
                 if node.name in NOT_CALLED:
                     raise TemplateError(
                         f"macro '{node.name}' would never be called: {NOT_CALLED[node.name]}",
@@ -121,6 +149,52 @@ class Renderer:
         state, context = self._build(vars, params, bind)
         return {n: self._render(t, state, context) for n, t in self.project.singular_tests.items()}
 
+    def package_test(self, vars: dict, params: dict[str, Any]) -> Callable[[Any], tuple[str, str]]:
+        """Renders a test from a package (``dbt_utils.expression_is_true``) into (the SQL
+        selecting its failing rows, its fail_calc): the package's test macro called as
+        dbt calls it, with ``model``, ``column_name`` and the arguments (``ref('x')`` as
+        that relation). Called when the test runs, after the models it reads are built,
+        as dbt renders a test (some read their model's columns)."""
+        built: list[tuple[RenderState, dict]] = []
+
+        def render(test: Any) -> tuple[str, str]:
+            if not built:
+                built.append(self._build(vars, params, bind=False))
+            state, context = built[0]
+            package, name = test.kind.split(".", 1)
+            model: Any = Relation(test.model, state.schema or "")
+            if test.where:
+                model = f"(select * from {model} where {test.where}) dbt_subquery"
+            kwargs = {k: _argument(v, context) for k, v in test.args.items()}
+            if test.column:
+                kwargs["column_name"] = test.column
+            state.config, state.test, state.model = {}, True, test.model
+            try:
+                with _located(None, self.templates):
+                    sql = getattr(context[package], f"test_{name}")(model=model, **kwargs)
+            except RunnerError as error:
+                raise error.located(path=test.path, line=test.line) from None
+            finally:
+                state.test = False
+            return _trim(str(sql)), str(state.config.get("fail_calc", "COUNT(*)"))
+
+        return render
+
+    def schema_names(self, nodes: list[tuple[str | None, Any]]) -> list[str]:
+        """dbt's generate_schema_name(custom_schema_name, node) for each node: the
+        project's own macro if it has one, else dbt's default (the target's schema, or
+        ``<target schema>_<custom>``)."""
+        _, context = self._build(self.project.vars, {}, bind=False)
+        target = context["target"].schema
+        names = []
+        for custom, node in nodes:
+            if "generate_schema_name" in self.macro_names:
+                with _located(None, self.templates):
+                    names.append(str(context["generate_schema_name"](custom, node)).strip())
+            else:
+                names.append(f"{target}_{custom.strip()}" if custom else target)
+        return names
+
     def call_macro(
         self, name: str, vars: dict[str, Any], params: dict[str, Any], *args: Any
     ) -> str:
@@ -137,18 +211,41 @@ class Renderer:
         # Jinja snapshots a module's globals when it is made, so every macro name (and
         # every dispatched name) is a proxy into a registry that is filled afterwards.
         registry: dict[str, Any] = {}
-        context.update(dbt_globals(self.dialect, self.project.schema, registry, self.fallbacks))
+        registries = {self.project.name: registry, **{p: {} for p in self.package_macros}}
+        dialects = (self.dialect, *self.fallbacks)
+        dispatcher = Dispatcher(registries, self.project.name, self.project.dispatch, dialects)
+        context.update(dbt_globals(self.dialect, self.project.schema, dispatcher, self.query))
         context.update(self._macro_proxies(registry))
+        for package in self.package_macros:
+            context.setdefault(package, PackageNamespace(package, registries[package]))
+        # dbt's own macros: dbt.x, and their bare names too; they call each other as dbt.x
+        context["dbt"] = namespace = crossdb.DbtNamespace(registry, None, dialects)
+        for name in crossdb.NAMES:
+            context.setdefault(name, _attribute_proxy(namespace, name))
         with _located(None, self.templates):
             builtin = self.env.get_template(crossdb.PATH).make_module(context)
-        context["dbt"] = crossdb.DbtNamespace(registry, builtin, (self.dialect, *self.fallbacks))
-        for macro in self.project.macros:
-            with _located(None, self.templates):
-                module = self.env.get_template(macro.path).make_module(context)
-            for name, path in self.macro_names.items():
-                if path == macro.path:
-                    registry[name] = returning(getattr(module, name))
+        namespace.bind(builtin)
+        registries[DBT] = module_macros(builtin)
+        self._load_macros(context, registry, self.macro_names)
+        for package, names in self.package_macros.items():
+            own = {n: _proxy(n, registries[package]) for n in names if n not in context}
+            self._load_macros({**context, **own}, registries[package], names)
         return state, context
+
+    def _load_macros(self, context: dict, registry: dict[str, Any], names: dict[str, str]) -> None:
+        """Fill ``registry`` with the macros ``names`` lists, each file's module made
+        in ``context`` (a package's own macros are callable unqualified inside it)."""
+        for path in dict.fromkeys(names.values()):
+            template = self.env.get_template(path)
+            # what make_module does, keeping the names it would not export: packages
+            # call their private macros (dbt_utils._is_relation)
+            module = template.new_context(context)
+            with _located(None, self.templates):
+                for _ in template.root_render_func(module):
+                    pass
+            for name, defined_in in names.items():
+                if defined_in == path:
+                    registry[name] = returning(module.vars[name])
 
     def _render(self, model, state: RenderState, context: dict) -> RenderedModel:
         sql = self._render_once(model, state, context, incremental=False)
@@ -187,7 +284,7 @@ class Renderer:
         ``unique_key`` are deleted first.
         """
         config = dict(state.config)
-        key = _unique_key(config.get("unique_key"), model)
+        key = unique_key(config.get("unique_key"), model)
         # dbt's default: delete+insert with a unique_key, append without one
         strategy = config.get("incremental_strategy") or ("delete+insert" if key else "append")
         if strategy == "delete+insert" and not key:
@@ -222,38 +319,6 @@ class Renderer:
         return proxies
 
 
-#: a plain identifier, or a double-quoted one (dbt passes unique_key to SQL as written)
-KEY_COLUMN = re.compile(r'^\s*([A-Za-z_][A-Za-z0-9_]*|"(?:[^"]|"")+")\s*$')
-
-
-def _unique_key(value: Any, model) -> str | None:
-    """dbt's unique_key: a column, ``"a, b"`` or ``['a', 'b']``; plain names are left
-    unquoted (PostgreSQL folds them, as with dbt), quoted ones keep their case. The SQL
-    text of the key, e.g. ``a, "B"``."""
-    if value is None:
-        return None
-    parts = [value] if isinstance(value, str) else value
-    if isinstance(parts, (list, tuple)) and len(parts) == 1 and isinstance(parts[0], str):
-        parts = _split_key(parts[0])
-    if (
-        not isinstance(parts, (list, tuple))
-        or not parts
-        or not all(isinstance(p, str) and KEY_COLUMN.match(p) for p in parts)
-    ):
-        raise ConfigError(
-            f"unique_key must name columns, not {value!r}",
-            model=model.name,
-            path=model.path,
-            hint="unique_key='id', 'a, b', ['a', 'b'] or '\"MixedCase\"'",
-        )
-    return ", ".join(p.strip() for p in parts)
-
-
-def _split_key(text: str) -> list[str]:
-    """``a, "b,c"``: commas outside double quotes separate columns."""
-    return [p for p in re.split(r',(?=(?:[^"]*"[^"]*")*[^"]*$)', text)]
-
-
 def _bytecode_cache(project: Project) -> jinja2.BytecodeCache | None:
     """Compiled templates under target/.jinja-cache, keyed by each template's source, so a
     second `runner compile` skips Jinja's compiler (most of its time on 1,000 models)."""
@@ -267,12 +332,29 @@ def _bytecode_cache(project: Project) -> jinja2.BytecodeCache | None:
     return jinja2.FileSystemBytecodeCache(str(directory))
 
 
+def _argument(value: Any, context: dict) -> Any:
+    """A test argument written ``ref('orders')`` or ``source('s', 't')`` is that relation
+    (dbt renders test arguments); anything else is passed as written."""
+    match = RELATION.match(value) if isinstance(value, str) else None
+    if match is None:
+        return value
+    kind, first, second = match.groups()
+    return context[kind](first, second) if second else context[kind](first)
+
+
 def _trim(sql: str) -> str:
     """Drop trailing blanks and semicolons but keep leading lines, so line numbers hold."""
     sql = sql.rstrip()
     while sql.endswith(";"):
         sql = sql[:-1].rstrip()
     return sql
+
+
+def _attribute_proxy(namespace: Any, name: str):
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(namespace, name)(*args, **kwargs)
+
+    return call
 
 
 def _proxy(name: str, registry: dict[str, Any]):
@@ -296,92 +378,3 @@ def _dispatcher(base: str, registry: dict[str, Any], dialects: tuple[str, ...]):
         )
 
     return dispatch
-
-
-class _located:
-    """Turn any error raised while rendering into a RunnerError with path and line.
-
-    Jinja rewrites tracebacks so template frames carry the template's file and line;
-    the innermost such frame is where the problem is.
-    """
-
-    def __init__(self, model: str | None, templates: dict[str, str]) -> None:
-        self.model = model
-        self.templates = templates
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind, exc, tb) -> bool:
-        if exc is None:
-            return False
-        path, line = _template_frame(exc, self.templates)
-        if isinstance(exc, jinja2.TemplateSyntaxError):
-            path, line = exc.filename or exc.name or path, exc.lineno
-            raise self._error(f"Jinja syntax error: {exc.message}", path, line) from None
-        if isinstance(exc, RunnerError):
-            raise exc.located(
-                model=self.model,
-                path=path,
-                line=line,
-                snippet=_line(self.templates.get(path), line),
-            ) from None
-        if isinstance(exc, jinja2.UndefinedError) and "was not provided" in exc.message:
-            path, line = _caller_frame(exc, self.templates)  # the call, not the macro
-            raise self._error(
-                f"a macro was called without an argument: {exc.message}",
-                path,
-                line,
-                hint="pass every parameter the macro declares (or give it a default)",
-            ) from None
-        if isinstance(exc, jinja2.UndefinedError):
-            raise self._error(
-                f"undefined: {exc.message}",
-                path,
-                line,
-                hint="check the spelling, or define it with {% set %}, a macro or --vars",
-            ) from None
-        if isinstance(exc, Exception):
-            message = f"error while rendering: {type(exc).__name__}: {exc}"
-            raise self._error(message, path, line) from exc
-        return False
-
-    def _error(
-        self, message: str, path: str | None, line: int | None, hint: str | None = None
-    ) -> TemplateError:
-        """A TemplateError at ``path:line`` of this model, with that line's text."""
-        return TemplateError(
-            message,
-            model=self.model,
-            path=path,
-            line=line,
-            snippet=_line(self.templates.get(path), line),
-            hint=hint,
-        )
-
-
-def _template_frame(exc: BaseException, templates: dict[str, str]) -> tuple[str | None, int | None]:
-    found = (None, None)
-    for frame in traceback.extract_tb(exc.__traceback__):
-        if frame.filename in templates:
-            found = (frame.filename, frame.lineno)
-    return found
-
-
-def _caller_frame(exc: BaseException, templates: dict[str, str]) -> tuple[str | None, int | None]:
-    """The template frame that called the macro the error happened in: the frame before
-    the innermost one whose file differs, else the one before the innermost."""
-    frames = [(f.filename, f.lineno) for f in traceback.extract_tb(exc.__traceback__)]
-    frames = [f for f in frames if f[0] in templates]
-    if len(frames) < 2:
-        return frames[-1] if frames else (None, None)
-    inner = frames[-1][0]
-    outer = [f for f in frames[:-1] if f[0] != inner]
-    return outer[-1] if outer else frames[-2]
-
-
-def _line(source: str | None, line: int | None) -> str | None:
-    if not source or not line:
-        return None
-    lines = source.splitlines()
-    return lines[line - 1] if 0 < line <= len(lines) else None

@@ -14,8 +14,10 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import jinja2
+
 from runner.adapters.base import Adapter, quote
-from runner.errors import SeedError
+from runner.errors import ConfigError, SeedError
 from runner.project import SeedConfig
 
 INTEGER = re.compile(r"^[+-]?\d+$")
@@ -164,3 +166,22 @@ def load_seed(adapter: Adapter, conn: Any, seed: SeedConfig, root, ddl: str | No
             adapter.execute(conn, f"CREATE TABLE {table} ({columns})")
         adapter.load_rows(conn, table, header, rows)
     return SeedResult(seed.name, table, len(rows), time.perf_counter() - start)
+
+
+def seed_enabled(project: Any, seed: Any, vars: dict[str, Any] | None) -> bool:
+    """dbt renders a config written as Jinja (``+enabled: "{{ var('load', false) }}"``)
+    with the run's vars; the text it gives is read as a boolean, as dbt does."""
+    value = seed.enabled
+    if not isinstance(value, str):
+        return value is not False
+    given = {**project.vars, **(vars or {})}
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    try:
+        text = env.from_string(value).render(
+            var=lambda name, default=None: given.get(name, default)
+        )
+    except jinja2.TemplateError as exc:
+        raise ConfigError(
+            f"seed {seed.name}: +enabled {value!r} does not render: {exc}", path=seed.rel
+        ) from None
+    return text.strip().lower() not in ("false", "0", "no", "off", "none", "")

@@ -27,6 +27,7 @@ SOURCE_KEYS = (
     "loaded_at_field",
     "config",
     "overrides",
+    "schema",
 )
 TABLE_KEYS = (
     "name",
@@ -53,6 +54,9 @@ class SourceTable:
     create_macro: str | None = None
     #: (column, declared type) where the project gives one (lint types expressions)
     column_types: tuple[tuple[str, str], ...] = ()
+    #: dbt's source ``schema:``: the schema it is read from (on the search path, after
+    #: the models' schema, so unit tests' inputs still stand in for it)
+    schema: str | None = None
 
 
 def project_sources(raw: Any, rel: str) -> dict[tuple[str, str], SourceTable]:
@@ -139,6 +143,7 @@ def _dbt_sources(raw: Any, rel: str) -> dict[tuple[str, str], SourceTable]:
                 identifier=str(table.get("identifier", key[1])),
                 columns=tuple(columns),
                 column_types=tuple(types),
+                schema=str(source["schema"]) if source.get("schema") else None,
             )
     return tables
 
@@ -149,7 +154,7 @@ def _known(node: Any, keys: tuple[str, ...], what: str, rel: str) -> None:
     for key in node:
         if key not in keys:
             hint = "remove it"
-            if key in ("schema", "database"):
+            if key == "database":
                 hint = "sources are read from the target's database and schema: remove it"
             raise ConfigError(
                 f"{what} {node['name']}: '{key}' is not supported",

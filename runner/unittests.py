@@ -44,13 +44,24 @@ def _literal(value: Any) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def _input_sql(ws, renderer: Renderer, relation: str, rows: tuple[dict, ...]) -> tuple[str, bool]:
+def _input_sql(
+    ws, renderer: Renderer, relation: str, rows: tuple[dict, ...], conn: Any
+) -> tuple[str, bool]:
     """(statement creating the TEMP input, whether rows still need inserting)."""
     project = ws.project
     source = next((s for s in project.sources.values() if s.identifier == relation), None)
     if source is not None and source.create_macro:
         ddl = renderer.call_macro(source.create_macro, project.vars, {})
         return re.sub(r"^\s*CREATE\s+TABLE", "CREATE TEMP TABLE", ddl, count=1, flags=re.I), True
+    if ws.adapter.relation_kind(conn, relation) or ws.adapter.relation_kind(
+        conn, relation, source=True
+    ):
+        # dbt's way: the input has the relation's columns and types (a column the rows
+        # leave out is NULL); the relation is read before the TEMP table hides it
+        return (
+            f"CREATE TEMP TABLE {quote(relation)} AS SELECT * FROM {quote(relation)} WHERE 1 = 0",
+            True,
+        )
     props = project.properties.get(relation)
     columns = list(
         dict.fromkeys([*(props.columns if props else ()), *(k for r in rows for k in r)])
@@ -81,7 +92,7 @@ def _run_one(ws, renderer: Renderer, test: UnitTest) -> UnitResult:
     adapter = ws.adapter
     with adapter.connection() as conn, adapter.transaction(conn, rollback=True):
         for relation, rows in test.given:
-            statement, insert = _input_sql(ws, renderer, relation, rows)
+            statement, insert = _input_sql(ws, renderer, relation, rows, conn)
             adapter.execute(conn, statement)
             if insert and rows:
                 columns = list(dict.fromkeys(k for r in rows for k in r))
@@ -140,11 +151,28 @@ def _comparable(value: Any) -> Any:
     return value
 
 
+def _as_actual(value: Any, sample: Any) -> Any:
+    """An expected literal read as the model's column type (dbt casts the expected rows
+    to the actual columns' types): 1 for a text column is '1', '2016-09-01' for a
+    timestamp column is that midnight."""
+    if value is None or sample is None:
+        return _comparable(value)
+    if isinstance(sample, datetime) and isinstance(value, str):
+        try:
+            return _comparable(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    if isinstance(sample, str) and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return _comparable(value)
+
+
 def compare(expected: list[dict], got: list[dict], ordered: bool) -> list[str]:
     """A readable diff of expected vs actual rows, on the expected rows' columns."""
     columns = list(dict.fromkeys(k for r in expected for k in r)) or (list(got[0]) if got else [])
     project = [{c: _comparable(row.get(c)) for c in columns} for row in got]
-    want = [{c: row.get(c) for c in columns} for row in expected]
+    samples = {c: next((r[c] for r in got if r.get(c) is not None), None) for c in columns}
+    want = [{c: _as_actual(row.get(c), samples[c]) for c in columns} for row in expected]
     if not ordered:
         project, want = sorted(project, key=repr), sorted(want, key=repr)
     if project == want:
@@ -162,7 +190,7 @@ def compare(expected: list[dict], got: list[dict], ordered: bool) -> list[str]:
 
 
 def run_unit_tests(ws, selectors: list[str] | None) -> list[UnitResult]:
-    renderer = Renderer(ws.project, ws.dialect)
+    renderer = Renderer(ws.project, ws.dialect, query=ws.query)
     selected = set(
         compile_project(ws.project, ws.dialect, {}, renderer=renderer).graph.select(selectors)
     )

@@ -11,6 +11,8 @@ from runner.adapters import Adapter, ConnectionSettings, adapter_for_url
 from runner.compile import CompiledProject, compile_project
 from runner.profiles import read_target
 from runner.project import Project, load_project
+from runner.render import Renderer
+from runner.schemas import resolve_schemas, search_schemas
 
 
 @dataclass
@@ -37,11 +39,20 @@ class Workspace:
             if chosen is not None:
                 database, schema = chosen.url, project.schema or chosen.schema
         url = project.resolve_database(database)
-        return cls(project, adapter_for_url(url, project.root, settings, schema))
+        adapter = adapter_for_url(url, project.root, settings, schema)
+        project = resolve_schemas(project, adapter.DIALECT)
+        adapter.search_schemas(search_schemas(project))
+        return cls(project, adapter)
 
     @property
     def dialect(self) -> str:
         return self.adapter.DIALECT
 
     def compile(self, vars: dict[str, Any] | None = None, *, bind: bool = True) -> CompiledProject:
-        return compile_project(self.project, self.dialect, vars, bind=bind)
+        renderer = Renderer(self.project, self.dialect, query=self.query)
+        return compile_project(self.project, self.dialect, vars, bind=bind, renderer=renderer)
+
+    def query(self, sql: str) -> tuple[list[str], list[tuple]]:
+        """A query run while rendering (dbt's run_query): one short connection each."""
+        with self.adapter.connection() as conn:
+            return self.adapter.query(conn, sql)

@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from runner.errors import DatabaseError
+from runner.errors import ConfigError, DatabaseError
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -172,6 +172,20 @@ class Adapter(ABC):
     def source_scope(self, conn: Any) -> Iterator[None]:
         """Inside it, unqualified names a seed's DDL creates land with the sources, not in
         the models' schema (engines that find both through one search path need this)."""
+        yield
+
+    def search_schemas(self, schemas: tuple[str, ...]) -> None:
+        """dbt's custom schemas of sources and seeds (a source's ``schema:``, a seed's
+        ``+schema``): engines with schemas search them after the models' schema."""
+        if schemas:
+            raise ConfigError(
+                f"custom schemas ({', '.join(schemas)}) need an engine with schemas",
+                hint="use PostgreSQL, or remove the sources' schema: and the seeds' +schema",
+            )
+
+    @contextmanager
+    def seed_schema(self, conn: Any, schema: str | None) -> Iterator[None]:
+        """Inside it, a seed with a custom schema is created in that schema."""
         yield
 
     def prepare_sources(self, conn: Any) -> None:  # noqa: B027 - most engines need nothing

@@ -45,6 +45,7 @@ class PostgresAdapter(Adapter):
         (``?options=-csearch_path%3D...``) wins, as the URL wins over project.yml."""
         super().__init__(url)
         self.schema = None if schema is None or _sets_search_path(url) else schema
+        self.extra_schemas: tuple[str, ...] = ()
         settings = settings or ConnectionSettings()
         self.connect_timeout = settings.connect_timeout
         self.statement_timeout_ms = settings.statement_timeout_ms
@@ -78,9 +79,31 @@ class PostgresAdapter(Adapter):
         conn.execute("SET jit = off")
         if self.statement_timeout_ms:
             conn.execute(f"SET statement_timeout = {int(self.statement_timeout_ms)}")
-        if self.schema:
+        if self.schema or self.extra_schemas:
             current = conn.execute("SHOW search_path").fetchone()[0]
-            conn.execute(f'SET search_path TO "{quote(self.schema)}", {current}')
+            first = [f'"{quote(self.schema)}"'] if self.schema else []
+            last = [f'"{quote(s)}"' for s in self.extra_schemas]
+            conn.execute(f"SET search_path TO {', '.join([*first, current, *last])}")
+
+    def search_schemas(self, schemas: tuple[str, ...]) -> None:
+        """Sources and seeds in custom schemas are found by their bare names, after the
+        models' schema (a unit test's TEMP inputs still stand in for them)."""
+        self.extra_schemas = tuple(schemas)
+
+    @contextmanager
+    def seed_schema(self, conn: Any, schema: str | None) -> Iterator[None]:
+        if not schema:
+            yield
+            return
+        found = self.query(conn, "SELECT 1 FROM pg_namespace WHERE nspname = :s", {"s": schema})
+        if not found[1]:
+            self.execute(conn, f'CREATE SCHEMA "{quote(schema)}"')
+        current = self.query(conn, "SHOW search_path")[1][0][0]
+        self.execute(conn, f'SET search_path TO "{quote(schema)}"')
+        try:
+            yield
+        finally:
+            self.execute(conn, f"SET search_path TO {current}")
 
     @contextmanager
     def source_scope(self, conn: Any) -> Iterator[None]:

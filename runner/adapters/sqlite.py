@@ -8,6 +8,7 @@ same in any client that has the extension.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sqlite3
 import time
@@ -258,9 +259,18 @@ def _register_functions(conn: sqlite3.Connection) -> None:
         ("decimal_add", 2, _decimal_add),
         ("decimal_sub", 2, _decimal_sub),
         ("decimal_mul", 2, _decimal_mul),
+        ("md5", 1, _md5),  # PostgreSQL's md5(text): dbt.hash, dbt_utils' surrogate keys
     ):
         conn.create_function(name, arity, fn, deterministic=True)
     conn.create_aggregate("decimal_sum", 1, _DecimalSum)
+
+
+def _md5(value: Any) -> str | None:
+    """The hex MD5 of the text, as PostgreSQL's md5() gives it (NULL stays NULL)."""
+    if value is None:
+        return None
+    text = value.decode("utf-8") if isinstance(value, bytes) else str(value)
+    return hashlib.md5(text.encode("utf-8")).hexdigest()  # noqa: S324 - a key, not security
 
 
 def _parse(value: Any) -> Decimal | None:

@@ -14,6 +14,7 @@ from runner.cli.registry import EXIT_FAILED, SELECT, VARS, command, option, pars
     "load seeds/*.csv into tables (replacing them)",
     "Load seeds/*.csv into tables, replacing them; report rows per seed.",
     option("names", nargs="*", help="seed names (default: all)"),
+    VARS,
 )
 def seed_command(args: argparse.Namespace) -> int:
     from runner.commands import seed
@@ -23,6 +24,7 @@ def seed_command(args: argparse.Namespace) -> int:
         ws,
         args.names,
         lambda r: print(f"seed {r.name}: {r.rows} rows into {r.table} ({r.seconds:.2f}s)"),
+        parse_vars(args.vars),
     )
     print(f"Loaded {len(results)} seeds into {ws.adapter.describe()}")
     return 0
@@ -271,7 +273,7 @@ def lint_command(args: argparse.Namespace) -> int:
     from runner.lint import lint
 
     ws = workspace(args)
-    findings = lint(ws.project, ws.dialect, args.select)
+    findings = lint(ws.project, ws.dialect, args.select, query=ws.query)
     for finding in findings:
         print(finding.format())
     errors = sum(f.level == "error" for f in findings)

@@ -47,9 +47,22 @@ def test_target_and_this_describe_where_the_model_goes(make_project, db_url, eng
     assert sql == f"select '{engine}' as t, '{schema}.m' as r where 1 = 1"
 
 
-def test_run_query_is_refused_at_its_line(make_project, db_url):
-    with pytest.raises(TemplateError, match="run_query\\(\\) is not supported") as info:
-        render(make_project, db_url, "select 1 as x\n{% set r = run_query('select 1') %}")
+def test_run_query_reads_the_target_while_rendering(make_project, db_url):
+    model = "{% set r = run_query('select 7 as n union all select 8') %}select {{ r.columns[0].values() | sort | join(' + ') }} as s"
+    assert render(make_project, db_url, model) == "select 7 + 8 as s"
+
+
+def test_statement_and_load_result_fetch_a_value(make_project, db_url):
+    model = (
+        "{% call statement('n', fetch_result=True) %}select 41 + 1{% endcall %}"
+        "select {{ load_result('n')['data'][0][0] }} as answer"
+    )
+    assert render(make_project, db_url, model) == "select 42 as answer"
+
+
+def test_a_failing_query_while_rendering_is_an_error_at_its_line(make_project, db_url):
+    with pytest.raises(TemplateError, match="a query run while rendering failed") as info:
+        render(make_project, db_url, "select 1 as x\n{% set r = run_query('select * from nope') %}")
     assert (info.value.path, info.value.line) == ("models/m.sql", 2)
 
 

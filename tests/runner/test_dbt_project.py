@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from runner.commands import build, data_tests, run, seed
-from runner.errors import ConfigError, TemplateError
+from runner.errors import ConfigError
 from runner.project import load_project
 from runner.unittests import run_unit_tests
 from runner.workspace import Workspace
@@ -162,9 +162,9 @@ def test_data_tests_arguments_where_and_severity(make_project, db_url):
     }
 
 
-def test_a_test_from_a_package_is_an_error_at_its_line(make_project):
+def test_a_test_from_a_package_not_installed_is_an_error_at_its_line(make_project):
     yml = "models:\n  - name: items\n    data_tests:\n      - dbt_utils.at_least_one\n"
-    with pytest.raises(ConfigError, match="packages are not supported") as info:
+    with pytest.raises(ConfigError, match="package 'dbt_utils' is not installed") as info:
         load_project(make_dbt(make_project, {"models/items.yml": yml}))
     assert (info.value.path, info.value.line) == ("models/items.yml", 4)
 
@@ -188,17 +188,13 @@ def test_a_key_we_would_ignore_in_model_yaml_is_an_error_at_its_line(make_projec
     assert info.value.line == 4
 
 
-def test_packages_are_refused_with_what_to_do(make_project):
-    root = make_dbt(make_project, {"packages.yml": "packages:\n  - local: ../utils\n"})
-    with pytest.raises(ConfigError, match=r"dbt packages are not supported \(packages.yml\)"):
-        load_project(root)
-
-
-def test_a_generate_schema_name_override_is_an_error_at_its_line(make_project, db_url):
+def test_generate_schema_name_putting_models_elsewhere_is_an_error_at_its_line(
+    make_project, db_url
+):
     macro = "select 1\n{% macro generate_schema_name(custom, node) %}x{% endmacro %}\n"
     root = make_dbt(make_project, {"macros/schema.sql": macro})
-    with pytest.raises(TemplateError, match="generate_schema_name' would never be called") as e:
-        Workspace.open(root, db_url).compile()
+    with pytest.raises(ConfigError, match="puts model items in schema 'x'") as e:
+        Workspace.open(root, db_url)
     assert (e.value.path, e.value.line) == ("macros/schema.sql", 2)
 
 

@@ -61,7 +61,7 @@ RECORDED = json.loads((FIXTURE.parent / "jaffle_shop_dbt.json").read_text(encodi
 
 def test_every_relation_equals_what_dbt_built(built):
     """Columns, row count and checksum of the sorted rows of every seed and model equal
-    dbt-core 1.10's (recorded once by tests/fixtures/record_jaffle_shop_dbt.py)."""
+    dbt-core 1.10's (recorded once by tests/fixtures/record_dbt.py)."""
     ws, _ = built
     ours = {}
     with ws.adapter.connection() as conn:
