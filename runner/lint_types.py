@@ -61,11 +61,9 @@ def _text_arithmetic(project: Project, dialect: str, query: Query | None):
     }
     for name in compiled.graph.order:
         try:
-            typed = annotate_types(
-                qualify(sqlglot.parse_one(compiled.models[name].sql, read=dialect),
-                        schema=schema, dialect=dialect),
-                schema=schema, dialect=dialect,
-            )  # fmt: skip
+            tree = sqlglot.parse_one(compiled.models[name].sql, read=dialect)
+            qualified = qualify(tree, schema=schema, dialect=dialect)
+            typed = annotate_types(qualified, schema=schema, dialect=dialect)
         except (OptimizeError, RunnerError, sqlglot.errors.SqlglotError):
             continue  # unknown columns are the other rules' findings
         schema[name] = {s.alias_or_name: _type(s) for s in typed.selects}
