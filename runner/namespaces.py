@@ -19,7 +19,6 @@ import jinja2
 from jinja2 import nodes
 
 from runner.errors import TemplateError, closest
-from runner.packages import Package
 
 #: dbt writes a generic test as ``{% test name(model, ...) %}``: a macro ``test_name``
 TEST_BLOCK = re.compile(r"(\{%-?\s*)test(\s+)(\w+)(\s*\()")
@@ -53,20 +52,33 @@ class PackageNamespace:
         return found
 
 
-def package_macro_names(env: jinja2.Environment, package: Package) -> dict[str, str]:
-    """Macro name -> the file defining it, for one package."""
+def defined_macros(
+    env: jinja2.Environment,
+    templates: dict[str, str],
+    paths: list[str],
+    label: str = "",
+    refused: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """Macro name -> the file defining it, for the root project's macro files or one
+    package's (``label`` is ``"<package>."``). A name defined twice, or one in
+    ``refused`` (name -> why), is an error at its line."""
     names: dict[str, str] = {}
-    for file in package.macros:
-        tree = env.parse(test_blocks_as_macros(file.source), name=file.path, filename=file.path)
+    for path in paths:
+        tree = env.parse(templates[path], name=path, filename=path)
         for node in tree.find_all(nodes.Macro):
-            if node.name in names:
+            if refused and node.name in refused:
                 raise TemplateError(
-                    f"macro '{package.name}.{node.name}' is defined twice "
-                    f"(also in {names[node.name]})",
-                    path=file.path,
+                    f"macro '{node.name}' would never be called: {refused[node.name]}",
+                    path=path,
                     line=node.lineno,
                 )
-            names[node.name] = file.path
+            if node.name in names:
+                raise TemplateError(
+                    f"macro '{label}{node.name}' is defined twice (also in {names[node.name]})",
+                    path=path,
+                    line=node.lineno,
+                )
+            names[node.name] = path
     return names
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import jinja2
-from jinja2 import nodes
 
 from runner import crossdb
 from runner.adapters import DEFAULT_SCHEMA, DIALECTS
@@ -27,8 +26,8 @@ from runner.namespaces import (
     DBT,
     Dispatcher,
     PackageNamespace,
+    defined_macros,
     module_macros,
-    package_macro_names,
     package_undefined,
     test_blocks_as_macros,
 )
@@ -99,37 +98,20 @@ class Renderer:
             extensions=["jinja2.ext.do"],  # dbt's {% do ... %}
             bytecode_cache=_bytecode_cache(project),
         )
-        self.macro_names = self._macro_names()
         with _located(None, self.templates):
+            self.macro_names = defined_macros(
+                self.env, self.templates, [m.path for m in project.macros], refused=NOT_CALLED
+            )
             #: package -> its macros (name -> file)
             self.package_macros = {
-                p.name: package_macro_names(self.env, p) for p in project.packages
+                p.name: defined_macros(
+                    self.env, self.templates, [m.path for m in p.macros], label=f"{p.name}."
+                )
+                for p in project.packages
             }
 
     def _load(self, name: str):
         return self.templates[name], name, lambda: True
-
-    def _macro_names(self) -> dict[str, str]:
-        names: dict[str, str] = {}
-        for macro in self.project.macros:
-            with _located(None, self.templates):
-                source = self.templates[macro.path]
-                tree = self.env.parse(source, name=macro.path, filename=macro.path)
-            for node in tree.find_all(nodes.Macro):  # tree of the source as templates has it
-                if node.name in NOT_CALLED:
-                    raise TemplateError(
-                        f"macro '{node.name}' would never be called: {NOT_CALLED[node.name]}",
-                        path=macro.path,
-                        line=node.lineno,
-                    )
-                if node.name in names:
-                    raise TemplateError(
-                        f"macro '{node.name}' is defined twice (also in {names[node.name]})",
-                        path=macro.path,
-                        line=node.lineno,
-                    )
-                names[node.name] = macro.path
-        return names
 
     def render_all(
         self,
