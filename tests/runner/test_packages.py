@@ -242,3 +242,13 @@ def test_a_package_test_is_rendered_after_its_model_is_built(make_project, db_ur
     root = project(make_project, {"models/m.sql": "select 1 as x, 2 as y", "models/m.yml": yml})
     results = {r.name: r.status for r in build(Workspace.open(root, db_url), None)}
     assert results == {"m": "OK", "my_utils_has_columns_m": "PASS"}
+
+
+def test_a_package_macro_defined_twice_is_an_error_at_its_line(make_project):
+    again = {
+        "dbt_packages/my_utils/macros/zz.sql": "{# again #}\n{% macro helper(x) %}{% endmacro %}"
+    }
+    root = project(make_project, {"models/m.sql": "select 1 as x", **again})
+    with pytest.raises(TemplateError, match="'my_utils.helper' is defined twice") as info:
+        Workspace.open(root, "sqlite:///:memory:").compile(bind=False)
+    assert (info.value.path, info.value.line) == ("dbt_packages/my_utils/macros/zz.sql", 2)

@@ -130,3 +130,18 @@ def test_a_macro_called_without_an_argument_points_at_the_caller(shop):
         compiled(root)
     assert (err.value.path, err.value.line) == ("models/bad.sql", 2)
     assert "parameter 'c' was not provided" in err.value.message
+
+
+def test_a_macro_defined_twice_is_an_error_at_the_second(shop):
+    root = shop(macros__one_sql="{% macro twin() %}1{% endmacro %}",
+                macros__two_sql="{# two #}\n{% macro twin() %}2{% endmacro %}")  # fmt: skip
+    with pytest.raises(TemplateError, match="macro 'twin' is defined twice") as info:
+        compiled(root)
+    assert (info.value.path, info.value.line) == ("macros/two.sql", 2)
+
+
+def test_a_dbt_override_nothing_calls_is_an_error_at_its_line(shop):
+    root = shop(macros__alias_sql="{# a #}\n\n{% macro generate_alias_name(a, b) %}x{% endmacro %}")
+    with pytest.raises(TemplateError, match="'generate_alias_name' would never be called") as info:
+        compiled(root)
+    assert (info.value.path, info.value.line) == ("macros/alias.sql", 3)
