@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from runner.project import Project
+from runner.project.loader import Project
 
 MODES = ("total", "unique")
 

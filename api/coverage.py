@@ -4,7 +4,7 @@ dashboard`` says so instead of printing zeros without a word."""
 
 from __future__ import annotations
 
-from runner.show import show
+from runner.tasks.show import show
 from runner.workspace import Workspace
 
 #: engine-neutral through the project's own macros (window_bounds, ref)

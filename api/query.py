@@ -24,7 +24,7 @@ from typing import Any
 
 from api.contract import MODES
 from runner.errors import ParamError
-from runner.params import parse_timestamp
+from runner.project.params import parse_timestamp
 
 DEFAULT_DAYS = 7
 MAX_DAYS = 366

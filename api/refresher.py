@@ -4,7 +4,7 @@ A server process runs one ``Refresher`` thread: every ``interval`` seconds it ap
 what arrived (so a request usually finds nothing left to apply and only reads), and
 every ``reconcile_every`` seconds it also compares the stored events with their source
 rows, so rows the storefront deleted or updated are reflected within that time. It
-works under the same per-model locks as requests (runner/refresh.py): several
+works under the same per-model locks as requests (runner/execute/refresh.py): several
 processes refresh in turn, and each batch is applied once.
 """
 

@@ -15,12 +15,12 @@ from typing import Any
 
 from api.contract import DASHBOARD, MODES, BoundContract, Contract
 from api.query import DEFAULT_DAYS
-from runner.compile import CompiledProject, compile_project
+from runner.compile.compiler import CompiledProject, compile_project
 from runner.errors import ParamError, RunnerError
-from runner.params import parse_timestamp
-from runner.project import load_project
-from runner.query import query_models
-from runner.refresh import refresh
+from runner.execute.reading import query_models
+from runner.execute.refresh import refresh
+from runner.project.loader import load_project
+from runner.project.params import parse_timestamp
 from runner.workspace import Workspace
 
 log = logging.getLogger("api")

@@ -63,7 +63,7 @@ def write_csv(rows, path: Path) -> None:
 
 
 def ddl(ws) -> str:
-    from runner.render import Renderer
+    from runner.render.renderer import Renderer
 
     return Renderer(ws.project, ws.dialect).call_macro("create_events_table", ws.project.vars, {})
 
@@ -71,7 +71,7 @@ def ddl(ws) -> str:
 def load_sqlite(rows, size: int) -> tuple[str, dict]:
     import sqlite3
 
-    from runner.commands import ensure_source_indexes
+    from runner.tasks.build import ensure_source_indexes
     from runner.workspace import Workspace
 
     path = OUT / f"events_{size}.db"
@@ -98,7 +98,7 @@ def load_sqlite(rows, size: int) -> tuple[str, dict]:
 def load_postgres(rows, size: int) -> tuple[str, dict]:
     import psycopg
 
-    from runner.commands import ensure_source_indexes
+    from runner.tasks.build import ensure_source_indexes
     from runner.workspace import Workspace
 
     name = f"bench_events_{size}"
@@ -200,8 +200,8 @@ def measure_duckdb(csv_path: Path, runs: int) -> dict:
     also reported), then the per-request part timed like the other engines' requests;
     ``from_raw`` = build + request, the dashboard computed from the events alone."""
     from bench.duck import build_state, compile_for_duckdb, load_duckdb, run_duckdb
-    from runner.params import parse_timestamp
-    from runner.project import load_project
+    from runner.project.loader import load_project
+    from runner.project.params import parse_timestamp
 
     start = time.perf_counter()
     con = load_duckdb(csv_path)
@@ -222,7 +222,7 @@ def measure_duckdb(csv_path: Path, runs: int) -> dict:
 
 def build_state(url: str) -> float:
     """`runner run -s <the incremental models>`: their tables, built whole."""
-    from runner.commands import run
+    from runner.tasks.build import run
     from runner.workspace import Workspace
 
     start = time.perf_counter()
@@ -247,7 +247,7 @@ def _arrivals(size: int) -> tuple[list, list]:
 def measure_refresh(url: str, size: int) -> dict:
     """Append events, time the next request (it refreshes the incremental tables first),
     and check its body against the same request after `runner run --full-refresh`."""
-    from runner.commands import run
+    from runner.tasks.build import run
     from runner.workspace import Workspace
 
     ws = Workspace.open(REPO, url)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import sqlglot
 
-from runner.params import resolve_params
-from runner.project import MacroFile, Project
-from runner.render import Renderer
+from runner.project.loader import MacroFile, Project
+from runner.project.params import resolve_params
+from runner.render.renderer import Renderer
 
 #: the source's clean-up, a view the incremental models read (ephemeral in the project)
 STAGING = ("stg_store__events",)
@@ -23,7 +23,7 @@ STATE = (
     "int_events_day_counts",
 )
 #: per request, before the marts: tables, except ephemeral models (views = inlined)
-REQUEST = ("int_window_facts", "int_window_days", "int_window_events")
+REQUEST = ("int_window_facts", "int_window_day_counts", "int_window_events")
 
 
 BENCH_MACROS = Path(__file__).resolve().parent / "macros"

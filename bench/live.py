@@ -124,7 +124,7 @@ def load(engine: str, rows: list[tuple], size: int) -> tuple[str, dict]:
 
 def first_build(url: str) -> float:
     from bench.duck import STATE
-    from runner.commands import run
+    from runner.tasks.build import run
     from runner.workspace import Workspace
 
     start = time.perf_counter()
@@ -136,7 +136,7 @@ def first_build(url: str) -> float:
 def duckdb_build(rows: list[tuple], size: int) -> float:
     """DuckDB building the same incremental models from the same events (its first run)."""
     from bench.duck import build_state, compile_for_duckdb, load_duckdb
-    from runner.project import load_project
+    from runner.project.loader import load_project
 
     csv_path = bd.OUT / f"live_{size}.csv"
     bd.write_csv(rows, csv_path)

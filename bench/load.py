@@ -179,7 +179,7 @@ def run_load(port: int, seconds: float, clients: int, seed: int = 1) -> dict:
 
 
 def benchmark(database: str, seconds: float, clients: int, workers: int, threads: int) -> dict:
-    from runner.commands import seed
+    from runner.tasks.build import seed
     from runner.workspace import Workspace
 
     seed(Workspace.open(REPO, database))

@@ -1,6 +1,6 @@
 {#- Named measures of int_window_facts: the one way marts count, so a new metric never
     touches the incremental machinery. `where` is an optional SQL condition on the
-    facts' dimensions (event_type, product_slug, source; int_window_days: day, event_type).
+    facts' dimensions (event_type, product_slug, source; int_window_day_counts: day, event_type).
 
     events(where)       how many events
     units(where)        the sum of their quantities
@@ -35,10 +35,10 @@ COALESCE(SUM({% if where is none %}{{ column }}{% else %}CASE WHEN {{ where }} T
 
 {#- One row per window day (N + 1, ascending) with the number of events of each type in
     W on that day, 0 when none: the timelines. `facts` is the relation to count
-    (int_window_days: day, event_type, events). -#}
+    (int_window_day_counts: day, event_type, events). -#}
 {% macro daily_counts(facts, event_types) -%}
 WITH days AS (
-    {{ window_days() }}
+    {{ timeline_dates() }}
 ),
 counts AS (
     SELECT

@@ -63,7 +63,7 @@
 
 {#- The window days as rows (day 'YYYY-MM-DD'): every date from date(as_of) - N to
     date(as_of), N + 1 of them (spec section 2), N = var('window_days'), a bound param. -#}
-{% macro sqlite__window_days() -%}
+{% macro sqlite__timeline_dates() -%}
 SELECT date(substr({{ var('as_of') }}, 1, 10), '-' || steps.k || ' days') AS day
 FROM (
     WITH RECURSIVE steps(k) AS (
@@ -72,7 +72,7 @@ FROM (
     SELECT k FROM steps
 ) AS steps
 {%- endmacro %}
-{% macro postgres__window_days() -%}
+{% macro postgres__timeline_dates() -%}
 SELECT to_char(CAST(CAST({{ var('as_of') }} AS TIMESTAMP) AS DATE) - CAST(steps.k AS INTEGER), 'YYYY-MM-DD') AS day
 FROM generate_series(0, CAST({{ var('window_days') }} AS INTEGER)) AS steps(k)
 {%- endmacro %}

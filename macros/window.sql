@@ -16,7 +16,7 @@ SELECT
 {#- CTEs `bounds` (window_bounds) and `spans`, one row: W = [a, b]; h0 = hour(a); whole
     hours [h1, h2); whole days [d1, d2) (instants) = [day1, day2) ('YYYY-MM-DD'); whole
     weeks [w1, w2) (Mondays; none when w1 >= w2). The per-request models read each span
-    from the rollup that holds it whole (int_window_facts, int_window_days). -#}
+    from the rollup that holds it whole (int_window_facts, int_window_day_counts). -#}
 {% macro window_spans() -%}
 bounds AS {{ materialized_cte() }} (
     {{ window_bounds() }}

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from runner.adapters import Adapter, ConnectionSettings, adapter_for_url
-from runner.compile import CompiledProject, compile_project
-from runner.profiles import read_target
-from runner.project import Project, load_project
-from runner.render import Renderer
-from runner.schemas import resolve_schemas, search_schemas
+from runner.compile.compiler import CompiledProject, compile_project
+from runner.project.loader import Project, load_project
+from runner.project.profiles import read_target
+from runner.render.renderer import Renderer
+from runner.render.schemas import resolve_schemas, search_schemas
 
 
 @dataclass

@@ -11,8 +11,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from runner.adapters import adapter_for_url
-from runner.commands import drop_incremental
-from runner.render import Renderer
+from runner.render.renderer import Renderer
+from runner.tasks.build import drop_incremental
 from runner.workspace import Workspace
 
 REPO = Path(__file__).resolve().parent.parent

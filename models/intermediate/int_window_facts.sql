@@ -3,7 +3,7 @@
     weeks from int_events_weekly, the other whole days from int_events_daily, the hours
     around them from int_events_hourly) and int_events (the partial hours at W's two
     edges), exact to the microsecond. Marts read it through the measures of
-    macros/measures.sql only; the timelines, which need days, read int_window_days.
+    macros/measures.sql only; the timelines, which need days, read int_window_day_counts.
 
     Each row: event_type, product_slug, source (page views), events, units, revenue,
     and first_<key> for each declared distinct key: how many of those events are the

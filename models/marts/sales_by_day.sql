@@ -2,7 +2,7 @@
 SELECT
     day AS date,
     {{ events() }} AS count
-FROM {{ ref('int_window_days') }}
+FROM {{ ref('int_window_day_counts') }}
 WHERE event_type = 'purchase'
 GROUP BY day
 HAVING {{ events() }} > 0

@@ -3,7 +3,7 @@
 Engine knowledge lives in adapters and dispatched macros only. An adapter owns its URL
 and connection settings, converts its driver's errors to ``DatabaseError`` in one place
 (``errors()``), declares its capabilities, and offers the relation primitives that
-materializations (runner/materializations.py) are built on.
+materializations (runner/execute/materializations.py) are built on.
 """
 
 from __future__ import annotations
@@ -73,11 +73,31 @@ class Capabilities:
     incremental_strategies: tuple[str, ...] = ("delete+insert", "append")
 
 
+#: URL scheme -> adapter class, filled by ``@register`` as each adapter module loads
+REGISTRY: dict[str, type[Adapter]] = {}
+
+
+def register(cls: type[Adapter]) -> type[Adapter]:
+    """Class decorator: the adapter answers the URL schemes it lists in ``SCHEMES``."""
+    for scheme in cls.SCHEMES:
+        REGISTRY[scheme] = cls
+    return cls
+
+
 class Adapter(ABC):
     """One engine. Subclasses set the class attributes below and implement the abstract
-    methods; everything else is built on those primitives."""
+    methods; everything else is built on those primitives. An adapter registers itself
+    (``@register``) and carries its engine's facts as class attributes, so rendering and
+    compiling ask the class, never a table keyed by engine name."""
 
+    #: sqlglot's name for the engine's SQL, and the prefix of its dispatched macros
     DIALECT: str = ""
+    #: the URL schemes it answers (``postgresql://``, ``postgres://``)
+    SCHEMES: tuple[str, ...] = ()
+    #: the schema models land in when the project names none (dbt's ``target.schema``)
+    DEFAULT_SCHEMA = "main"
+    #: how the dialect asks to inline a CTE (an ephemeral model) rather than compute it once
+    INLINE_CTE = ""
     CAPABILITIES = Capabilities()
     #: the schema a connection's temporary tables live in
     TEMP_SCHEMA = "temp"

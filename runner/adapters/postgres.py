@@ -17,12 +17,16 @@ from typing import Any
 import psycopg
 from psycopg.types.numeric import FloatLoader
 
-from runner.adapters.base import Adapter, Capabilities, ConnectionSettings, quote
+from runner.adapters.base import Adapter, Capabilities, ConnectionSettings, quote, register
 from runner.errors import DatabaseError
 
 
+@register
 class PostgresAdapter(Adapter):
     DIALECT = "postgres"
+    SCHEMES = ("postgresql", "postgres")
+    DEFAULT_SCHEMA = "public"
+    INLINE_CTE = "NOT MATERIALIZED "
     CAPABILITIES = Capabilities(transactional_ddl=True, named_locks=True, upsert=True)
     DROP_SUFFIX = " CASCADE"
     TEMP_SCHEMA = "pg_temp"

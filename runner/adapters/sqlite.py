@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import Path
 from typing import Any
 
-from runner.adapters.base import Adapter, Capabilities, ConnectionSettings, quote
+from runner.adapters.base import Adapter, Capabilities, ConnectionSettings, quote, register
 from runner.errors import ConfigError, DatabaseError
 
 UNAVAILABLE = ("unable to open", "database is locked", "disk i/o", "readonly")
@@ -32,8 +32,12 @@ def _resolve(root: Path, path: str) -> Path:
     return Path(path) if path.startswith("/") else root / path
 
 
+@register
 class SQLiteAdapter(Adapter):
     DIALECT = "sqlite"
+    SCHEMES = ("sqlite",)
+    DEFAULT_SCHEMA = "main"
+    INLINE_CTE = "NOT MATERIALIZED "
     # no named locks: BEGIN IMMEDIATE takes the models' file's write lock (the sources'
     # file, which the storefront writes, is another file and never locked by a model)
     CAPABILITIES = Capabilities(transactional_ddl=True, named_locks=False, upsert=True)

@@ -17,7 +17,7 @@ from runner.cli.registry import EXIT_FAILED, SELECT, VARS, command, option, pars
     VARS,
 )
 def seed_command(args: argparse.Namespace) -> int:
-    from runner.commands import seed
+    from runner.tasks.build import seed
 
     ws = workspace(args)
     results = seed(
@@ -38,7 +38,7 @@ def seed_command(args: argparse.Namespace) -> int:
     VARS,
 )
 def compile_command(args: argparse.Namespace) -> int:
-    from runner.artifacts import write_artifacts, write_compiled
+    from runner.tasks.artifacts import write_artifacts, write_compiled
 
     ws = workspace(args)
     compiled = ws.compile(parse_vars(args.vars), bind=False)
@@ -61,7 +61,7 @@ def compile_command(args: argparse.Namespace) -> int:
     option("--temp", action="store_true", help="build temporary tables only (a what-if run)"),
 )
 def run_command(args: argparse.Namespace) -> int:
-    from runner.commands import run
+    from runner.tasks.build import run
 
     ws = workspace(args)
     start = time.perf_counter()
@@ -117,8 +117,8 @@ def print_result(index: int, total: int, result) -> None:
     option("--junit-xml", metavar="PATH", help="also write the results as JUnit XML"),
 )
 def test_command(args: argparse.Namespace) -> int:
-    from runner.commands import data_tests
-    from runner.datatests import write_junit
+    from runner.execute.data_tests import write_junit
+    from runner.tasks.build import data_tests
 
     results = data_tests(workspace(args), args.select, parse_vars(args.vars))
     if args.junit_xml:
@@ -148,7 +148,7 @@ def test_command(args: argparse.Namespace) -> int:
     option("--also", action="append", default=[], metavar="URL", help="another database"),
 )
 def unit_command(args: argparse.Namespace) -> int:
-    from runner.unittests import run_unit_tests
+    from runner.execute.unit_tests import run_unit_tests
 
     bad = 0
     for database in [args.database or "sqlite:///:memory:", *args.also]:
@@ -176,7 +176,7 @@ def unit_command(args: argparse.Namespace) -> int:
     VARS,
 )
 def build_command(args: argparse.Namespace) -> int:
-    from runner.commands import build
+    from runner.tasks.build import build
 
     results = build(
         workspace(args),
@@ -215,7 +215,7 @@ def _show_built(result) -> None:
     VARS,
 )
 def show_command(args: argparse.Namespace) -> int:
-    from runner.show import format_table, show
+    from runner.tasks.show import format_table, show
 
     shown = show(workspace(args), args.model, args.inline, args.limit, parse_vars(args.vars))
     for line in format_table(shown):
@@ -237,7 +237,7 @@ def show_command(args: argparse.Namespace) -> int:
     ),
 )
 def lineage_command(args: argparse.Namespace) -> int:
-    from runner.lineage import column_lineage
+    from runner.checks.lineage import column_lineage
 
     compiled = workspace(args).compile(bind=False)
     for line in column_lineage(compiled, args.target, verbose=args.verbose):
@@ -252,7 +252,7 @@ def lineage_command(args: argparse.Namespace) -> int:
     "description, columns, tests, rendered SQL and upstream/downstream links.",
 )
 def docs_command(args: argparse.Namespace) -> int:
-    from runner.docs import write_docs
+    from runner.docs.site import write_docs
 
     ws = workspace(args)
     out = write_docs(ws.compile(bind=False))
@@ -270,7 +270,7 @@ def docs_command(args: argparse.Namespace) -> int:
     SELECT,
 )
 def lint_command(args: argparse.Namespace) -> int:
-    from runner.lint import lint
+    from runner.checks.lint import lint
 
     ws = workspace(args)
     findings = lint(ws.project, ws.dialect, args.select, query=ws.query)

@@ -2,9 +2,9 @@
 
 Each command is one decorated function (``@command``, runner/cli/registry.py) that
 returns an exit code; its options are declared beside it. Applications add commands
-through the entry-point group ``runner.commands``: every module listed there is imported
+through the entry-point group ``runner.tasks.build``: every module listed there is imported
 at start-up and registers its own ``@command`` functions (the store's dashboard, serve,
-token and up: ``api/commands.py``, declared in pyproject.toml).
+token and up: ``api/cli.py``, declared in pyproject.toml).
 
 Exit codes (``exit_code``, the one place they are decided): 0 success; 1 a model or a
 test failed; 2 something is wrong before anything ran (a value given, the project, a
@@ -20,10 +20,8 @@ from importlib.metadata import entry_points
 
 from runner import __version__
 from runner.cli import builtin  # noqa: F401 - registers the runner's own commands
-from runner.cli.registry import COMMANDS, PROJECT, exit_code
+from runner.cli.registry import COMMANDS, PLUGIN_GROUP, PROJECT, exit_code
 from runner.errors import RunnerError
-
-PLUGIN_GROUP = "runner.commands"
 
 
 def load_plugins() -> None:

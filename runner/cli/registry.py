@@ -103,7 +103,7 @@ def parse_vars(text: str | None) -> dict[str, Any]:
 def workspace(args: argparse.Namespace, database: str | None = None):
     """The project and its database; warns on stderr about --vars the project does not
     declare (a typo would otherwise pass without a word)."""
-    from runner.compile import unknown_vars
+    from runner.compile.compiler import unknown_vars
     from runner.workspace import Workspace
 
     ws = Workspace.open(

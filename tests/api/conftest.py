@@ -7,7 +7,7 @@ from api.app import create_app
 from api.auth import make_token
 from api.config import Config
 from api.service import DashboardService
-from runner.commands import seed
+from runner.tasks.build import seed
 from runner.workspace import Workspace
 from tests.helpers import REPO
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from api.contract import DASHBOARD, INT, value
 from api.service import DashboardService
-from runner.commands import seed
+from runner.tasks.build import seed
 from runner.workspace import Workspace
 from tests.fixtures.events_seed import FIXTURE_AS_OF, seed_rows
 from tests.helpers import copy_project

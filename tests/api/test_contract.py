@@ -13,7 +13,7 @@ import sqlglot
 
 from api.contract import DASHBOARD
 from api.openapi import openapi_document
-from runner.project import load_project
+from runner.project.loader import load_project
 from runner.workspace import Workspace
 from tests.helpers import REPO
 

@@ -4,7 +4,7 @@ names the window and the newest event's date when the window holds no events."""
 from __future__ import annotations
 
 from runner.cli import main
-from runner.commands import seed
+from runner.tasks.build import seed
 from runner.workspace import Workspace
 from tests.helpers import copy_project
 

@@ -12,7 +12,7 @@ import pytest
 from api.app import create_app
 from api.service import DashboardService
 from runner.adapters import ConnectionSettings
-from runner.commands import seed
+from runner.tasks.build import seed
 from runner.workspace import Workspace
 from tests.api.conftest import AS_OF, ORIGIN, PATH, bearer, config, token
 from tests.helpers import REPO

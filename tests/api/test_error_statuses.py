@@ -10,7 +10,7 @@ import pytest
 
 from api.app import create_app
 from api.service import DashboardService
-from runner.commands import seed
+from runner.tasks.build import seed
 from runner.workspace import Workspace
 from tests.api.conftest import AS_OF, PATH, bearer, config, token
 from tests.helpers import copy_project

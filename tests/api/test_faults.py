@@ -15,8 +15,8 @@ import pytest
 from api.app import create_app
 from api.service import DashboardService
 from runner.adapters import ConnectionSettings
-from runner.commands import seed
 from runner.errors import DatabaseError
+from runner.tasks.build import seed
 from runner.workspace import Workspace
 from tests.api.conftest import AS_OF, PATH, bearer, config, token
 from tests.helpers import REPO, copy_project

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from runner.commands import seed
+from runner.tasks.build import seed
 from runner.workspace import Workspace
 from tests.api.conftest import AS_OF, ORIGIN, PATH, SECRET, token
 from tests.helpers import REPO, free_port, wait_for_port

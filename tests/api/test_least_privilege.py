@@ -11,8 +11,8 @@ import pytest
 
 from api.app import create_app
 from api.service import DashboardService
-from runner.commands import seed
 from runner.errors import DatabaseError
+from runner.tasks.build import seed
 from runner.workspace import Workspace
 from tests.api.conftest import AS_OF, PATH, bearer, config, token
 from tests.helpers import REPO
@@ -56,7 +56,7 @@ def test_api_role_serves_the_dashboard_but_cannot_touch_events(api_role_url):
 
 
 def test_runner_builds_models_in_the_api_roles_own_schema(api_role_url):
-    from runner.commands import run
+    from runner.tasks.build import run
 
     ws = Workspace.open(REPO, api_role_url)
     assert all(r.status == "OK" for r in run(ws, None, {"as_of": AS_OF}, temp=False))

@@ -13,8 +13,8 @@ from schemathesis import GenerationMode
 from api.app import create_app
 from api.query import DATE, parse_query
 from api.service import DashboardService
-from runner.commands import seed
 from runner.errors import ParamError
+from runner.tasks.build import seed
 from runner.workspace import Workspace
 from tests.api.conftest import config, token
 from tests.helpers import REPO

@@ -12,7 +12,7 @@ import pytest
 from api.app import create_app
 from api.auth import make_token
 from api.service import DashboardService
-from runner.commands import seed
+from runner.tasks.build import seed
 from runner.workspace import Workspace
 from tests.api.conftest import AS_OF, PATH, bearer, config
 from tests.helpers import REPO

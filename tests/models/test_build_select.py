@@ -3,7 +3,7 @@ seeding again keeps the incremental parents, so the selected model builds and te
 
 from __future__ import annotations
 
-from runner.commands import build, run, seed
+from runner.tasks.build import build, run, seed
 from runner.workspace import Workspace
 from tests.helpers import REPO
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from runner.commands import data_tests, run, seed
+from runner.tasks.build import data_tests, run, seed
 from runner.workspace import Workspace
 from tests.fixtures.events_seed import FIXTURE_AS_OF
 from tests.helpers import REPO

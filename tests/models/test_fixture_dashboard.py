@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from api.service import DashboardService
-from runner.commands import seed
+from runner.tasks.build import seed
 from runner.workspace import Workspace
 from tests.fixtures.events_seed import FIXTURE_AS_OF, seed_rows
 from tests.helpers import REPO, pg_schema_url

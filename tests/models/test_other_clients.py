@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from runner.commands import run, seed
+from runner.tasks.build import run, seed
 from runner.workspace import Workspace
 from tests.helpers import copy_project
 

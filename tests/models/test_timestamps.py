@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 import sqlite3
 
-from runner.render import Renderer
+from runner.render.renderer import Renderer
 from runner.workspace import Workspace
 from tests.helpers import REPO
 from tests.reference import instant

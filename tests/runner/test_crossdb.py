@@ -6,8 +6,8 @@ import hashlib
 
 import pytest
 
-from runner.commands import run, seed
 from runner.errors import TemplateError
+from runner.tasks.build import run, seed
 from runner.workspace import Workspace
 from tests.fixtures.relation_figures import canonical
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from runner.commands import build, seed
 from runner.errors import ConfigError
+from runner.tasks.build import build, seed
 from runner.workspace import Workspace
 
 FILES = {

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from runner.cli import main
-from runner.commands import data_tests, run, seed
 from runner.errors import ConfigError
+from runner.tasks.build import data_tests, run, seed
 from runner.workspace import Workspace
 
 PROPERTIES = """

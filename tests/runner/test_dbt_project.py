@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from runner.commands import build, data_tests, run, seed
 from runner.errors import ConfigError
-from runner.project import load_project
-from runner.unittests import run_unit_tests
+from runner.execute.unit_tests import run_unit_tests
+from runner.project.loader import load_project
+from runner.tasks.build import build, data_tests, run, seed
 from runner.workspace import Workspace
 
 DBT_PROJECT = """

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from runner.commands import build
+from runner.tasks.build import build
 from runner.workspace import Workspace
 
 UTILS = Path(__file__).parents[1] / "fixtures" / "jaffle_shop_packages" / "dbt_packages"

@@ -6,9 +6,9 @@ import sqlite3
 
 import pytest
 
-from runner.datatests import generic_sql
 from runner.errors import ConfigError
-from runner.generictests import parse_test
+from runner.execute.data_tests import generic_sql
+from runner.project.generic_tests import parse_test
 
 
 def test_arguments_and_config_are_read_like_dbt_1_10():

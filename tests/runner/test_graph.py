@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from runner.compile.graph import Graph
 from runner.errors import GraphError
-from runner.graph import Graph
 
 
 def test_order_is_topological_with_ties_by_name():

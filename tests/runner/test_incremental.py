@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from runner.commands import run, seed
 from runner.errors import ConfigError
-from runner.query import query_models
-from runner.refresh import refresh
+from runner.execute.reading import query_models
+from runner.execute.refresh import refresh
+from runner.tasks.build import run, seed
 from runner.workspace import Workspace
 
 TOTALS = """

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from runner.cli.main import main
-from runner.commands import build
-from runner.docs import write_docs
-from runner.unittests import run_unit_tests
+from runner.docs.site import write_docs
+from runner.execute.unit_tests import run_unit_tests
+from runner.tasks.build import build
 from runner.workspace import Workspace
 from tests.fixtures.relation_figures import figures
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from runner.commands import build
 from runner.errors import ConfigError
-from runner.unittests import run_unit_tests
+from runner.execute.unit_tests import run_unit_tests
+from runner.tasks.build import build
 from runner.workspace import Workspace
 from tests.fixtures.relation_figures import figures
 from tests.helpers import pg_schema_url

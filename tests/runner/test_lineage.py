@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from runner.checks.lineage import column_lineage
 from runner.cli import main
 from runner.errors import GraphError
-from runner.lineage import column_lineage
 from runner.workspace import Workspace
 from tests.helpers import REPO
 

@@ -6,9 +6,9 @@ import shutil
 
 import pytest
 
+from runner.checks.lint import lint
 from runner.cli import main
-from runner.lint import lint
-from runner.project import load_project
+from runner.project.loader import load_project
 from tests.helpers import REPO
 
 TYPED = """

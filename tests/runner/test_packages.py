@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from runner.commands import build, seed
 from runner.errors import ConfigError, TemplateError
-from runner.project import load_project
+from runner.project.loader import load_project
+from runner.tasks.build import build, seed
 from runner.workspace import Workspace
 
 ROOT = "name: shop\nprofile: shop\nconfig-version: 2\n"

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from runner.errors import ParamError
-from runner.params import ParamSpec, parse_timestamp
+from runner.project.params import ParamSpec, parse_timestamp
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import pytest
 
 from runner.cli.main import main
 from runner.errors import ConfigError
-from runner.profiles import read_target
+from runner.project.profiles import read_target
 from runner.workspace import Workspace
 
 PROFILES = """

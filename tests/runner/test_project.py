@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from runner.errors import ConfigError
-from runner.project import load_project
+from runner.project.loader import load_project
 
 
 def test_models_are_named_by_file_stem(make_project):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from runner.compile import compile_project
+from runner.compile.compiler import compile_project
 from runner.errors import CompileError, GraphError, TemplateError
-from runner.project import load_project
+from runner.project.loader import load_project
 
 
 def compiled(root, dialect="sqlite", vars=None, bind=True):

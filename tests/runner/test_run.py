@@ -6,9 +6,9 @@ import threading
 
 import pytest
 
-from runner.commands import run, seed
 from runner.errors import DatabaseError
-from runner.query import query_models
+from runner.execute.reading import query_models
+from runner.tasks.build import run, seed
 from runner.workspace import Workspace
 
 
@@ -74,7 +74,7 @@ def test_sqlite_models_live_in_the_schemas_own_file(shop, tmp_path):
         "select name from sqlite_master where type in ('table', 'view')"
     )
     assert ("items",) in main and ("base",) not in main
-    # besides the models, only the runner's record of loaded seeds (runner/seedstate.py)
+    # besides the models, only the runner's record of loaded seeds (runner/execute/seed_state.py)
     assert sorted(models.fetchall()) == [("base",), ("final",), ("runner_seed_state",)]
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from runner.commands import seed
 from runner.errors import SeedError
+from runner.tasks.build import seed
 from runner.workspace import Workspace
 from tests.helpers import EVENT_COLUMNS
 
@@ -89,7 +89,7 @@ def _kind(ws, name):
 
 
 def test_reseeding_an_unchanged_seed_keeps_the_incremental_models(shop, db_url):
-    from runner.commands import run
+    from runner.tasks.build import run
 
     ws = Workspace.open(shop(models__inc_sql=INCREMENTAL), db_url)
     seed(ws)
@@ -99,7 +99,7 @@ def test_reseeding_an_unchanged_seed_keeps_the_incremental_models(shop, db_url):
 
 
 def test_a_changed_seed_drops_the_incremental_models_downstream(shop, db_url):
-    from runner.commands import run
+    from runner.tasks.build import run
 
     root = shop(models__inc_sql=INCREMENTAL)
     ws = Workspace.open(root, db_url)
@@ -111,7 +111,7 @@ def test_a_changed_seed_drops_the_incremental_models_downstream(shop, db_url):
 
 
 def test_a_seed_table_written_to_since_loading_counts_as_changed(shop, db_url):
-    from runner.commands import run
+    from runner.tasks.build import run
 
     ws = Workspace.open(shop(models__inc_sql=INCREMENTAL), db_url)
     seed(ws)
@@ -129,7 +129,7 @@ def test_reseeding_after_a_run_keeps_the_seed_beside_the_sources(make_project, p
     the database's own search path and a seed name of its own.)"""
     import uuid
 
-    from runner.commands import run
+    from runner.tasks.build import run
 
     tag = uuid.uuid4().hex[:8]
     root = make_project({

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from runner.cli import main
-from runner.commands import seed
 from runner.errors import DatabaseError, GraphError
-from runner.show import format_table, show
+from runner.tasks.build import seed
+from runner.tasks.show import format_table, show
 from runner.workspace import Workspace
 
 
@@ -49,7 +49,7 @@ def test_an_inline_error_is_located_in_the_inline_text(seeded):
 
 
 def test_the_table_names_nulls():
-    from runner.show import Shown
+    from runner.tasks.show import Shown
 
     assert format_table(Shown(("a", "bb"), ((1, None),))) == [
         "| a | bb   |",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from runner.cli import main
-from runner.unittests import compare, run_unit_tests
+from runner.execute.unit_tests import compare, run_unit_tests
 from runner.workspace import Workspace
 from tests.helpers import REPO
 

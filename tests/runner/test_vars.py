@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from runner.cli import main
-from runner.compile import split_vars, unknown_vars
+from runner.compile.compiler import split_vars, unknown_vars
 from runner.errors import ParamError
-from runner.project import load_project
+from runner.project.loader import load_project
 
 
 @pytest.mark.parametrize(

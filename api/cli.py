@@ -1,0 +1,167 @@
+"""The store's commands, plugged into ``runner`` through the entry-point group
+``runner.commands`` (pyproject.toml): dashboard, serve, token and up."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import sys
+
+from runner.cli import command, option, workspace
+from runner.cli.builtin import print_result
+
+PERIOD = (
+    option("--mode", default="total", choices=("total", "unique"), help="default: total"),
+    option("--as-of", help="ISO-8601 instant (default: now, UTC)"),
+    option(
+        "--start",
+        metavar="YYYY-MM-DD",
+        help="the admin page's period: N = end - start days (1-366)",
+    ),
+    option(
+        "--end",
+        metavar="YYYY-MM-DD",
+        help="today or later: as of now; earlier: as of the end of that day",
+    ),
+    option("--days", type=int, metavar="N", help="the window's length N (default 7)"),
+)
+SERVER = (
+    option("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"),
+    option("--port", type=int, default=8000, help="port (default: 8000)"),
+)
+
+
+@command(
+    "dashboard",
+    "print the dashboard JSON the endpoint would return",
+    "Compute the dashboard and print exactly the endpoint's JSON body. The period is "
+    "read as the endpoint reads start and end (spec section 2), or --days N.",
+    *PERIOD,
+)
+def dashboard_command(args: argparse.Namespace) -> int:
+    from api.coverage import empty_window_warning
+    from api.query import parse_query
+    from api.service import DashboardService
+
+    given = {"mode": args.mode, "as_of": args.as_of, "start": args.start, "end": args.end}
+    query = parse_query({k: v for k, v in given.items() if v is not None}, days=args.days)
+    ws = workspace(args)
+    body = DashboardService(ws).compute(query.mode, query.as_of, query.days)
+    sys.stdout.buffer.write(json.dumps(body, ensure_ascii=False).encode("utf-8") + b"\n")
+    warning = empty_window_warning(ws, query.as_of, query.days)
+    if warning:
+        print(warning, file=sys.stderr)
+    return 0
+
+
+@command(
+    "serve",
+    "serve the API with gunicorn",
+    "Serve the dashboard API with gunicorn. Needs JWT_SECRET (the store's Django "
+    "SECRET_KEY); the other settings come from the environment (README: The API).",
+    *SERVER,
+    option("--workers", type=int, default=2, help="gunicorn workers (default: 2)"),
+    option("--threads", type=int, default=4, help="threads per worker (default: 4)"),
+)
+def serve_command(args: argparse.Namespace) -> int:
+    from api.serve import serve
+
+    return serve(args.project_dir, args.database, args.host, args.port, args.workers, args.threads)
+
+
+@command(
+    "token",
+    "print a signed token for local use",
+    "Print an HS256 token signed with $JWT_SECRET (the store's Django SECRET_KEY), shaped "
+    "like the store's own tokens.",
+    option("--admin", action="store_true", help='add "is_admin": true'),
+    option("--expires", default="1h", help="lifetime: 30m, 1h, 7d (default 1h)"),
+    option("--user-id", default="1", help="the user_id claim (default: 1)"),
+    option(
+        "--shape",
+        choices=("store", "simplejwt"),
+        default="store",
+        help="store: what the store's login view signs (default); simplejwt: an "
+        "access token of djangorestframework-simplejwt",
+    ),
+)
+def token_command(args: argparse.Namespace) -> int:
+    from api.auth import make_token, parse_duration
+
+    lifetime = parse_duration(args.expires)
+    print(make_token(admin=args.admin, lifetime=lifetime, user_id=args.user_id, shape=args.shape))
+    return 0
+
+
+@command(
+    "up",
+    "the main job: seed, run, print the dashboard, serve",
+    "Load the seeds into the database, build every model, print the dashboard as of the "
+    "fixtures' week, then serve the API with an admin token.",
+    *SERVER,
+    option("--no-serve", action="store_true", help="stop after printing the dashboard"),
+)
+def up_command(args: argparse.Namespace) -> int:
+    """The fixtures are one week in May 2024, so everything is computed as of the
+    fixtures' instant (project.yml vars.fixtures_as_of) and the curl line passes the same
+    as_of. Without JWT_SECRET a random secret is made for this server only."""
+    from api.auth import make_token
+    from api.serve import serve
+    from api.service import DashboardService
+    from runner.tasks.build import run, seed
+
+    ws = workspace(args)
+    as_of = str(ws.project.vars["fixtures_as_of"])
+    print(f"== seeding {ws.adapter.describe()}")
+    seed(ws, on_result=lambda r: print(f"seed {r.name}: {r.rows} rows into {r.table}"))
+    print(f"== building every model as of {as_of} (the fixtures' week)")
+    if any(r.status != "OK" for r in run(ws, None, {"as_of": as_of}, print_result, temp=False)):
+        return 1
+    print(f"== dashboard as of {as_of} (mode total)")
+    print(json.dumps(DashboardService(ws).compute("total", as_of), ensure_ascii=False, indent=2))
+    if args.no_serve:
+        return 0
+    ensure_port_free(args.host, args.port)
+    secret = os.environ.get("JWT_SECRET") or secrets.token_urlsafe(32)
+    if "JWT_SECRET" not in os.environ:
+        print("== JWT_SECRET is not set: a random secret serves this local session only")
+    token = make_token(admin=True, lifetime=8 * 3600, secret=secret)
+    print(handover(f"http://{args.host}:{args.port}", token, as_of))
+    return serve(args.project_dir, args.database, args.host, args.port, 2, 4, secret=secret)
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """Refuse before printing a token that could not be used: a port already taken
+    used to print the token, then gunicorn's "Can't connect" with no hint."""
+    import socket
+
+    from runner.errors import ParamError
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ParamError(
+                f"cannot listen on {host}:{port}: {exc.strerror}",
+                param="--port",
+                hint=f"another server holds it: stop it, or pass --port {port + 1}",
+            ) from None
+
+
+def handover(base: str, token: str, as_of: str) -> str:
+    """What ``runner up`` prints for a person: the token, the curl line, and the
+    dashboard page's URL. The page gets the token in the fragment (``#token=``), which a
+    browser never sends to a server, so it reaches no log, and ``end`` = the fixtures'
+    date so that the page shows their week (it would ask for today's otherwise)."""
+    from runner.project.params import parse_timestamp
+
+    curl = f"{base}/api/analytics/dashboard-stats/?mode=total&as_of={as_of}"
+    page = f"{base}/#token={token}&end={parse_timestamp(as_of, 'as_of')[:10]}"
+    return (
+        f"== admin token (8 h):\n{token}\n== try:\n"
+        f"curl -s -H 'Authorization: Bearer {token}' '{curl}'\n"
+        f"== or open the dashboard in a browser:\n{page}"
+    )

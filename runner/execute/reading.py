@@ -1,0 +1,59 @@
+"""Reading output models for one set of params, without writing anything.
+
+The intermediate models become temporary tables private to the connection, inside the
+adapter's scratch (a transaction that rolls back, or on SQLite statements that each read
+their own snapshot and temporary tables dropped at the end), so concurrent callers with
+other params never meet and nothing is left behind. Incremental ancestors are read as they
+are: bring them up to date first with ``runner.execute.refresh.refresh``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from runner.adapters.base import Adapter
+from runner.compile.compiler import CompiledProject
+from runner.errors import DatabaseError
+from runner.execute.build import executable, locate
+
+
+def query_models(
+    adapter: Adapter,
+    conn: Any,
+    compiled: CompiledProject,
+    outputs: Iterable[str],
+    params: dict[str, Any] | None = None,
+    limit: int | None = None,
+) -> dict[str, list[dict[str, Any]]]:
+    """Rows of each output model (at most ``limit`` each). ``params`` overrides the
+    bound values the project was compiled with; each is validated by its param's spec
+    first (a choice param is part of the compiled SQL and cannot be overridden here)."""
+    values = {**compiled.params, **compiled.bound_params(params or {})}
+    outputs = list(outputs)
+    needed = set(outputs).union(*(compiled.graph.ancestors(o) for o in outputs))
+    nodes = [m for m in executable(compiled, needed) if m.materialized != "incremental"]
+    # read by another node, directly or through an inlined ephemeral model
+    parents = set().union(*(compiled.graph.ancestors(o) for o in outputs))
+    parents |= {p for m in nodes for p in m.refs}
+    results: dict[str, list[dict[str, Any]]] = {}
+    with adapter.scratch(conn):
+        for model in nodes:
+            bound = {name: values[name] for name in model.binds}
+            try:
+                if model.name in parents:
+                    adapter.create_temp_table_as(conn, model.name, model.sql, bound)
+                if model.name in outputs:
+                    sql = model.sql if model.name not in parents else f"SELECT * FROM {model.name}"
+                    if limit is not None:
+                        sql = f"SELECT * FROM (\n{sql}\n) AS limited LIMIT {int(limit)}"
+                    columns, rows = adapter.query(conn, sql, bound)
+                    results[model.name] = [dict(zip(columns, row)) for row in rows]
+            except DatabaseError as exc:
+                raise locate(model, exc, header_lines=_header(model.name, parents, limit)) from exc
+    return results
+
+
+def _header(name: str, parents: set[str], limit: int | None) -> int:
+    """Lines that precede the model's SQL in what ran: a CREATE, or the LIMIT wrapper."""
+    return 1 if name in parents or limit is not None else 0

@@ -1,0 +1,206 @@
+"""The runner as a library: what the commands that touch a database do, without
+printing or exiting. The CLI (runner/cli.py) is a thin shell over these functions; an
+application and the tests call them too."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from runner.errors import DatabaseError, ParamError
+from runner.execute.build import NodeResult, run_models
+from runner.execute.data_tests import collect, run_tests
+from runner.execute.seed_state import SeedState, file_checksum
+from runner.execute.seeds import SeedResult, load_seed, seed_enabled
+from runner.project.loader import SeedConfig
+from runner.render.renderer import Renderer
+from runner.tasks.artifacts import write_artifacts
+from runner.workspace import Workspace
+
+
+def seed(
+    ws: Workspace,
+    names: list[str] | None = None,
+    on_result: Callable[[SeedResult], None] | None = None,
+    vars: dict[str, Any] | None = None,
+) -> list[SeedResult]:
+    """Load every seed (or the named ones); a source's seed gets the source's DDL and
+    indexes. A seed whose ``+enabled`` is Jinja is decided with ``vars``."""
+    seeds = {n: s for n, s in ws.project.seeds.items() if seed_enabled(ws.project, s, vars)}
+    unknown = sorted(set(names or ()) - set(seeds))
+    if unknown:
+        raise ParamError(
+            f"no seed named {', '.join(unknown)}", hint="seeds are seeds/*.csv", param="names"
+        )
+    renderer = Renderer(ws.project, ws.dialect, query=ws.query)
+    results, changed = [], []
+    with ws.adapter.connection() as conn:
+        ws.adapter.prepare_sources(conn)
+        ws.adapter.prepare_schema(conn)
+        state = SeedState(ws.adapter, conn)
+        for name in sorted(names or seeds):
+            config = seeds[name]
+            checksum, rows_before = file_checksum(config.path), state.rows_now(config.table)
+            result = _load_one(ws, conn, renderer, config)
+            if not state.unchanged(name, checksum, rows_before):
+                changed.append(config)
+            state.record(name, checksum, result.rows)
+            results.append(result)
+            if on_result:
+                on_result(result)
+        drop_incremental(ws, conn, changed)
+    return results
+
+
+def _load_one(ws: Workspace, conn: Any, renderer: Renderer, config: SeedConfig) -> SeedResult:
+    """One seed, created where the sources live, with its source's DDL and indexes."""
+    ddl = None
+    if config.source and config.source.create_macro:
+        ddl = renderer.call_macro(config.source.create_macro, ws.project.vars, {})
+    with ws.adapter.source_scope(conn), ws.adapter.seed_schema(conn, config.schema):
+        result = load_seed(ws.adapter, conn, config, ws.project.root, ddl)
+        if config.source:
+            for columns in config.source.indexes:
+                ws.adapter.create_index(conn, config.table, columns)
+    return result
+
+
+def drop_incremental(ws: Workspace, conn: Any, changed: list[SeedConfig] | None = None) -> None:
+    """Reloaded seeds whose rows changed invalidate what incremental models downstream
+    of them kept (a watermark such as the source's last id): drop those, so the next run
+    builds them whole. Unchanged seeds keep their incremental state (runner/execute/seed_state.py).
+    ``changed=None``: a source was replaced some other way, drop every incremental model."""
+    if changed == []:
+        return
+    compiled = ws.compile(bind=False)
+    readers = set(compiled.models) if changed is None else set()
+    for name, model in compiled.models.items():
+        if any(_reads_seed(ws, model, seed) for seed in changed or ()):
+            readers |= {name} | compiled.graph.descendants(name)
+    for name in sorted(readers):
+        if compiled.models[name].materialized == "incremental":
+            ws.adapter.drop_relation(conn, name)
+
+
+def _reads_seed(ws: Workspace, model: Any, seed: SeedConfig) -> bool:
+    """A model reads a seed by ref, or through a source whose table is the seed's."""
+    sources = ws.project.sources
+    tables = {sources[key].identifier for key in model.sources if key in sources}
+    return seed.name in model.refs or seed.table in tables
+
+
+def ensure_source_indexes(ws: Workspace, conn: Any) -> list[str]:
+    """Create the indexes project.yml declares on sources (the project may add indexes).
+
+    An index is an optimisation: a role that may only read the source (the API's role,
+    see deploy/postgres-roles.sql) gets a warning back, not a failed run.
+    """
+    warnings = []
+    for source in ws.project.sources.values():
+        if (
+            source.indexes
+            and ws.adapter.relation_kind(conn, source.identifier, source=True) == "table"
+        ):
+            for columns in source.indexes:
+                try:
+                    ws.adapter.create_index(conn, source.identifier, columns)
+                except DatabaseError as exc:
+                    warnings.append(
+                        f"index on {source.identifier}({', '.join(columns)}): {exc.message}"
+                    )
+    return warnings
+
+
+def run(
+    ws: Workspace,
+    selectors: list[str] | None,
+    vars: dict[str, Any] | None,
+    on_result: Callable[[int, int, NodeResult], None] | None = None,
+    temp: bool = False,
+    full_refresh: bool = False,
+) -> list[NodeResult]:
+    """Build the selected models, persistent like dbt's run whatever the vars (one rule
+    for ``run`` and ``build``: --vars changes what is computed, never where it goes).
+
+    ``temp``: every relation a temporary table private to this connection, a what-if
+    run that leaves the database as it was (``runner run --temp``). Incremental models
+    are always persistent; ``full_refresh`` rebuilds them whole.
+    """
+    compiled = ws.compile(vars, bind=temp)
+    names = compiled.graph.select(selectors)
+    with ws.adapter.connection() as conn:
+        ws.adapter.prepare_schema(conn)  # incremental models persist even in a temp run
+        if not temp:
+            ws.adapter.prepare_sources(conn)
+            ensure_source_indexes(ws, conn)
+        results = run_models(
+            ws.adapter,
+            conn,
+            compiled,
+            names,
+            temp=temp,
+            on_result=on_result,
+            full_refresh=full_refresh,
+        )
+    write_artifacts(compiled, results, "run")
+    return results
+
+
+def data_tests(ws: Workspace, selectors: list[str] | None, vars: dict[str, Any] | None = None):
+    """Run the data tests of the selected models against the relations a run built."""
+    compiled = ws.compile(vars, bind=False)
+    cases = collect(
+        compiled,
+        compiled.graph.select(selectors),
+        vars or {},
+        Renderer(ws.project, ws.dialect, query=ws.query),
+    )
+    with ws.adapter.connection() as conn:
+        results = run_tests(ws.adapter, conn, cases)
+    write_artifacts(compiled, results, "test")
+    return results
+
+
+def build(
+    ws: Workspace,
+    selectors: list[str] | None,
+    vars: dict[str, Any] | None = None,
+    on_seed: Callable[[SeedResult], None] | None = None,
+    on_result: Callable[[Any], None] | None = None,
+) -> list:
+    """Seeds, then each selected model followed by its data tests, in DAG order.
+
+    A model that fails, or whose tests fail, stops its descendants: they are reported
+    as SKIPPED. A singular test runs after the last of the models it refs.
+    """
+    seed(ws, on_result=on_seed, vars=vars)
+    compiled = ws.compile(vars, bind=False)
+    names = compiled.graph.select(selectors)
+    cases = collect(compiled, names, vars or {}, Renderer(ws.project, ws.dialect, query=ws.query))
+    built = [n for n in names if compiled.models[n].materialized != "ephemeral"]
+    order = {n: i for i, n in enumerate(compiled.graph.order)}
+    by_model: dict[str, list] = {}
+    for case in cases:  # after the last built model the test reads
+        readable = [m for m in case.models if m in built] or built[-1:]
+        by_model.setdefault(max(readable, key=order.__getitem__), []).append(case)
+    results: list = []
+
+    def report(result) -> None:
+        results.append(result)
+        if on_result:
+            on_result(result)
+
+    with ws.adapter.connection() as conn:
+        ws.adapter.prepare_schema(conn)
+
+        def test_model(node: NodeResult) -> bool:
+            tested = run_tests(ws.adapter, conn, by_model.get(node.name, []))
+            for r in tested:
+                report(r)
+            return all(r.status in ("PASS", "WARN") for r in tested)
+
+        run_models(
+            ws.adapter, conn, compiled, names, on_result=lambda i, n, r: report(r), after=test_model
+        )
+    write_artifacts(compiled, results, "build")
+    return results

@@ -1,0 +1,63 @@
+"""``runner show``: a model's rows (or an inline query's) without writing anything.
+
+Like ``dbt show``: the model's compiled SQL runs with its non-incremental ancestors as
+temporary tables (runner/execute/reading.py) and its incremental ancestors read as they are, so
+it shows what the model would hold after a run with these vars, and the database is
+left as it was. ``--inline`` SQL may use ``ref()``, ``source()``, ``var()`` and the
+project's macros; it is compiled as a model of its own, named ``inline_query``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from runner.errors import GraphError, ParamError
+from runner.execute.reading import query_models
+from runner.project.loader import ModelFile
+from runner.workspace import Workspace
+
+INLINE = "inline_query"
+
+
+@dataclass(frozen=True)
+class Shown:
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+
+
+def show(
+    ws: Workspace,
+    model: str | None = None,
+    inline: str | None = None,
+    limit: int = 5,
+    vars: dict[str, Any] | None = None,
+) -> Shown:
+    """The first ``limit`` rows of ``model`` or of the ``inline`` query."""
+    if (model is None) == (inline is None):
+        raise ParamError("name a model or pass --inline SQL (one of them)", param="model")
+    if limit < 1:
+        raise ParamError("--limit must be at least 1", param="--limit")
+    if inline is not None:
+        files = {**ws.project.models, INLINE: ModelFile(INLINE, "<inline>", inline)}
+        ws = replace(ws, project=replace(ws.project, models=files))
+        model = INLINE
+    compiled = ws.compile(vars, bind=True)
+    if model not in compiled.models:
+        raise GraphError(f"no model named '{model}'", hint="runner ls lists the models")
+    with ws.adapter.connection() as conn:
+        rows = query_models(ws.adapter, conn, compiled, [model], limit=limit)[model]
+    columns = tuple(rows[0]) if rows else ()
+    return Shown(columns, tuple(tuple(r.values()) for r in rows))
+
+
+def format_table(shown: Shown) -> list[str]:
+    """dbt show's look: a header, a rule, one line per row; NULL spelled out."""
+    if not shown.columns:
+        return ["(no rows)"]
+    cells = [list(shown.columns)]
+    cells += [["NULL" if v is None else str(v) for v in row] for row in shown.rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(shown.columns))]
+    lines = ["| " + " | ".join(v.ljust(w) for v, w in zip(row, widths)) + " |" for row in cells]
+    lines.insert(1, "| " + " | ".join("-" * w for w in widths) + " |")
+    return lines
