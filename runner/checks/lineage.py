@@ -16,7 +16,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.lineage import Node, lineage
 
-from runner.checks.lint import input_columns
+from runner.compile.columns import input_columns
 from runner.compile.compiler import CompiledProject
 from runner.errors import GraphError
 

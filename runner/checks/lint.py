@@ -15,7 +15,6 @@ source that does not produce it is found without running anything. Rules (level)
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 
@@ -25,6 +24,7 @@ from sqlglot.errors import OptimizeError
 from sqlglot.optimizer.qualify import qualify
 
 from runner.checks.lint_types import type_findings
+from runner.compile.columns import input_columns
 from runner.compile.compiler import compile_project
 from runner.errors import GraphError, RunnerError
 from runner.project.loader import Project
@@ -132,20 +132,6 @@ def _reads_unknown_columns(expression: exp.Expression, schema: dict) -> bool:
     ctes = {c.alias_or_name for c in expression.find_all(exp.CTE)}
     tables = {t.name for t in expression.find_all(exp.Table)} - ctes
     return any(t not in schema for t in tables)
-
-
-def input_columns(project: Project) -> dict[str, dict[str, str]]:
-    """Columns of what models read but do not build: sources that declare theirs (one
-    that declares none is not checked) and seeds (their CSV header)."""
-    schema = {s.identifier: {c: "text" for c in s.columns} for s in project.sources.values()}
-    schema = {name: columns for name, columns in schema.items() if columns}
-    for seed in project.seeds.values():
-        if seed.table not in schema:
-            with seed.path.open(newline="", encoding="utf-8") as fh:
-                header = next(csv.reader(fh), [])
-            if header:
-                schema[seed.table] = {c: "text" for c in header}
-    return schema
 
 
 def _column_finding(model, problem: str, schema: dict) -> Finding:

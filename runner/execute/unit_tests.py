@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from runner.adapters.base import quote
+from runner.compile.columns import output_columns
 from runner.compile.compiler import compile_project
 from runner.errors import ConfigError, RunnerError
 from runner.project.properties import UnitTest
@@ -45,7 +46,7 @@ def _literal(value: Any) -> str:
 
 
 def _input_sql(
-    ws, renderer: Renderer, relation: str, rows: tuple[dict, ...], conn: Any
+    ws, renderer: Renderer, compiled, relation: str, rows: tuple[dict, ...], conn: Any
 ) -> tuple[str, bool]:
     """(statement creating the TEMP input, whether rows still need inserting)."""
     project = ws.project
@@ -63,16 +64,18 @@ def _input_sql(
             True,
         )
     props = project.properties.get(relation)
-    columns = list(
-        dict.fromkeys([*(props.columns if props else ()), *(k for r in rows for k in r)])
-    )
+    inferred = _output_columns(compiled, relation)
+    given = {k for r in rows for k in r}
+    columns = list(dict.fromkeys([*inferred, *(props.columns if props else ()), *given]))
     if not columns:
         raise RunnerError(f"input {relation} has no rows and no declared columns")
-    types = props.types if props else {}
+    declared = props.types if props else {}
 
     def value(v: Any, column: str) -> str:
-        kind = types.get(column)
+        kind = declared.get(column)
         sql_type = ws.adapter.TYPE_NAMES.get(kind, kind) if kind else None
+        if sql_type is None and column not in given:
+            sql_type = inferred.get(column) or None  # a NULL the rows leave out, typed
         return f"CAST({_literal(v)} AS {sql_type})" if sql_type else _literal(v)
 
     selects = [
@@ -84,6 +87,15 @@ def _input_sql(
     return f"CREATE TEMP TABLE {quote(relation)} AS\n" + "\nUNION ALL\n".join(selects), False
 
 
+def _output_columns(compiled, relation: str) -> dict[str, str]:
+    """A parent model's output columns, inferred through the DAG (runner/compile/
+    columns.py): a column the rows leave out is NULL, as dbt fills it, so a column the
+    project adds upstream (a new distinct key's flags) does not break tests that omit it."""
+    if relation not in compiled.models:
+        return {}
+    return output_columns(compiled, [relation])[relation]
+
+
 def _run_one(ws, renderer: Renderer, test: UnitTest) -> UnitResult:
     start = time.perf_counter()
     compiled = compile_project(ws.project, ws.dialect, test.vars, bind=True, renderer=renderer)
@@ -92,7 +104,7 @@ def _run_one(ws, renderer: Renderer, test: UnitTest) -> UnitResult:
     adapter = ws.adapter
     with adapter.connection() as conn, adapter.transaction(conn, rollback=True):
         for relation, rows in test.given:
-            statement, insert = _input_sql(ws, renderer, relation, rows, conn)
+            statement, insert = _input_sql(ws, renderer, compiled, relation, rows, conn)
             adapter.execute(conn, statement)
             if insert and rows:
                 columns = list(dict.fromkeys(k for r in rows for k in r))

@@ -97,3 +97,27 @@ def test_a_unit_test_failing_on_one_engine_fails_the_command(shop, pg_database, 
     assert main([*args, "--also", pg_schema_url(pg_database)]) == 1
     out = capsys.readouterr().out
     assert "Done (sqlite): 1 PASS" in out and "Done (postgres): 0 PASS, 1 FAIL/ERROR" in out
+
+
+def test_a_parents_columns_the_rows_leave_out_are_typed_nulls(make_project, db_url, capsys):
+    """As dbt fills them: here ``at`` is a timestamp (inferred through the DAG from the
+    source's declared type), so comparing it with a timestamp works on PostgreSQL too."""
+    root = make_project({
+        "project.yml": "name: p\nsources:\n  shop:\n    tables:\n      items:\n"
+        "        columns: {id: integer, qty: integer, at: timestamptz}\n",
+        "models/base.sql": "select id, qty, date_trunc('hour', at) as at_hour, at\n"
+        "from {{ source('shop', 'items') }}\n",
+        "models/recent.sql": "select id from {{ ref('base') }}\n"
+        "where at is null or at > CAST('2024-01-01 00:00:00' AS TIMESTAMP)\n"
+        "   or at_hour > CAST('2024-01-01 00:00:00' AS TIMESTAMP)\n",
+        "models/unit.yml": "unit_tests:\n  - name: recent_keeps_undated\n    model: recent\n"
+        "    given:\n      - input: ref('base')\n        rows: [{id: 1, qty: 2}]\n"
+        "    expect:\n      rows: [{id: 1}]\n",
+    })  # fmt: skip
+    if db_url.startswith("sqlite"):  # SQLite has no date_trunc: what PostgreSQL needs is typing
+        (root / "models/base.sql").write_text(
+            "select id, qty, at as at_hour, at from {{ source('shop', 'items') }}\n"
+        )
+    assert main(["unit", "--project-dir", str(root), "--database", db_url]) == 0, (
+        capsys.readouterr()
+    )

@@ -1,0 +1,111 @@
+"""The columns each model outputs, inferred through the DAG without a database.
+
+Starting from what models read but do not build (sources that declare their columns in
+the project file or YAML, seeds by their CSV header), sqlglot qualifies each model in
+DAG order against what its inputs produce. A model that reads a relation nobody
+declared has only the columns it names itself (none when it selects ``*``). ``runner
+lint`` checks models against these, and a unit test fills the columns its given rows
+leave out with NULL, as dbt does.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import OptimizeError, ParseError, SqlglotError
+from sqlglot.optimizer.annotate_types import annotate_types
+from sqlglot.optimizer.qualify import qualify
+
+from runner.compile.compiler import CompiledProject
+from runner.errors import RunnerError
+from runner.project.loader import Project
+
+
+def input_columns(project: Project) -> dict[str, dict[str, str]]:
+    """Columns of what models read but do not build: sources that declare theirs (one
+    that declares none is not checked) and seeds (their CSV header)."""
+    schema = {s.identifier: {c: "text" for c in s.columns} for s in project.sources.values()}
+    schema = {name: columns for name, columns in schema.items() if columns}
+    for seed in project.seeds.values():
+        if seed.table not in schema:
+            with seed.path.open(newline="", encoding="utf-8") as fh:
+                header = next(csv.reader(fh), [])
+            if header:
+                schema[seed.table] = {c: "text" for c in header}
+    return schema
+
+
+def output_columns(compiled: CompiledProject, names: Iterable[str]) -> dict[str, dict[str, str]]:
+    """The output columns of ``names`` and of every ancestor they need, in DAG order, each
+    with its type in the compiled dialect where sqlglot can tell it ("" otherwise), from
+    the types the sources declare."""
+    wanted = set(names)
+    wanted |= set().union(*(compiled.graph.ancestors(n) for n in wanted))
+    schema: dict[str, dict[str, str]] = {
+        table: dict.fromkeys(columns, "UNKNOWN")
+        for table, columns in input_columns(compiled.project).items()
+    }
+    for source in compiled.project.sources.values():
+        if source.identifier in schema:
+            schema[source.identifier].update(dict(source.column_types))
+    found: dict[str, dict[str, str]] = {}
+    for name in compiled.graph.order:
+        if name in wanted:
+            found[name] = _columns(compiled.models[name].sql, schema, compiled.dialect)
+            schema[name] = {c: t or "UNKNOWN" for c, t in found[name].items()}
+    return found
+
+
+def _columns(sql: str, schema: dict, dialect: str) -> dict[str, str]:
+    try:
+        expression = sqlglot.parse_one(sql, read=dialect)
+    except ParseError:
+        return {}
+    ctes = {c.alias_or_name for c in expression.find_all(exp.CTE)}
+    tables = {t.name for t in expression.find_all(exp.Table)} - ctes
+    if all(t in schema for t in tables):
+        try:
+            expression = qualify(
+                expression, schema=schema, dialect=dialect, validate_qualify_columns=False
+            )
+            expression = annotate_types(
+                expression, schema=schema, dialect=dialect, expression_metadata=_metadata(dialect)
+            )
+        except (OptimizeError, RunnerError, SqlglotError):
+            pass
+    if any(s.is_star for s in expression.selects):
+        return {}
+    return {s.alias_or_name: _type(s, dialect) for s in expression.selects}
+
+
+def _type(select: exp.Expression, dialect: str) -> str:
+    return select.type.sql(dialect=dialect) if _is_known(select.type) else ""
+
+
+def _metadata(dialect: str) -> dict:
+    """The dialect's type rules, plus date_trunc: the type of what it truncates (sqlglot
+    leaves it untyped for PostgreSQL and SQLite; an hour of a timestamp is a timestamp)."""
+    rules = dict(sqlglot.Dialect.get_or_raise(dialect).EXPRESSION_METADATA)
+    for kind in (exp.TimestampTrunc, exp.DateTrunc):
+        rules.setdefault(kind, {"annotator": lambda self, e: self._annotate_by_args(e, "this")})
+    rules[exp.Case] = {"annotator": _case}
+    return rules
+
+
+def _case(annotator, case: exp.Case) -> exp.Case:
+    """CASE's type from its branches, as sqlglot does; where a branch is untyped (a column
+    of an untyped expression), the first typed branch's."""
+    branches = [i.args["true"] for i in case.args["ifs"]] + [case.args.get("default")]
+    annotator._annotate_by_args(case, *branches)
+    if case.type is None or case.type.is_type(exp.DataType.Type.UNKNOWN):
+        typed = [b.type for b in branches if b is not None and _is_known(b.type)]
+        if typed:
+            annotator._set_type(case, typed[0])
+    return case
+
+
+def _is_known(kind: exp.DataType | None) -> bool:
+    return kind is not None and not kind.is_type(exp.DataType.Type.UNKNOWN, exp.DataType.Type.NULL)
