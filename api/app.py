@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 import falcon
 
 from api.auth import Authenticator
 from api.config import Config
+from api.endpoint import DASHBOARD_STATS, Endpoint
 from api.errors import ErrorMapper, unexpected
 from api.openapi import OpenAPIResource
 from api.page import STATIC_DIR, STATIC_PREFIX, PageHeaders, PageResource
 from api.refresher import Refresher
-from api.resources import DashboardResource, HealthResource, ReadyResource
-from api.service import DashboardService
-from runner.adapters import ConnectionSettings
+from api.resources import EndpointResource, HealthResource, ReadyResource
+from api.service import EndpointService
 from runner.errors import RunnerError
-from runner.workspace import Workspace
+from runner.serving import ConnectionSettings, Session
 
-DASHBOARD_PATH = "/api/analytics/dashboard-stats"
+ENDPOINTS: tuple[Endpoint, ...] = (DASHBOARD_STATS,)
 log = logging.getLogger("api.access")
 
 
@@ -48,14 +49,19 @@ class AccessLog:
         )
 
 
-def create_app(config: Config, service: DashboardService | None = None) -> falcon.App:
-    """The app; without a ``service`` (a server), it opens the configured database and
-    starts the refresher thread that keeps the incremental state current."""
-    if service is None:
-        workspace = Workspace.open(config.project_dir, config.database, connection_settings(config))
-        service = DashboardService(workspace, watch=True)
+def create_app(config: Config, session: Session | None = None) -> falcon.App:
+    """The app; without a ``session`` (a server), it opens the configured database,
+    watching the project's files, and starts the refresher thread that keeps the
+    incremental state current."""
+    services = None
+    if session is None:
+        settings = connection_settings(config)
+        session = Session.open(config.project_dir, config.database, settings, watch=True)
+        services = [EndpointService(session, e) for e in ENDPOINTS]
         if config.refresh_interval > 0:
-            Refresher(service, config.refresh_interval, config.reconcile_interval).start()
+            refresh = _refresh_all(session, services)
+            Refresher(refresh, config.refresh_interval, config.reconcile_interval).start()
+    services = services or [EndpointService(session, e) for e in ENDPOINTS]
     app = falcon.App(
         middleware=[
             AccessLog(),
@@ -68,15 +74,27 @@ def create_app(config: Config, service: DashboardService | None = None) -> falco
     app.req_options.auto_parse_qs_csv = False
     app.add_error_handler(Exception, unexpected)
     app.add_error_handler(RunnerError, ErrorMapper(config.retry_after))
-    dashboard = DashboardResource(service, Authenticator(config), config.max_query_string)
-    app.add_route(DASHBOARD_PATH + "/", dashboard)
-    app.add_route(DASHBOARD_PATH, dashboard)
-    app.add_route("/api/openapi.json", OpenAPIResource(lambda: service.contract))
+    auth = Authenticator(config)
+    for service in services:
+        resource = EndpointResource(service, auth, config.max_query_string)
+        app.add_route(service.endpoint.path + "/", resource)
+        app.add_route(service.endpoint.path, resource)
+    app.add_route("/api/openapi.json", OpenAPIResource(services))
     app.add_route("/healthz", HealthResource())
-    app.add_route("/readyz", ReadyResource(service))
-    app.add_route("/", PageResource())
+    app.add_route("/readyz", ReadyResource(session))
+    app.add_route("/", PageResource(session, DASHBOARD_STATS))
     app.add_static_route(STATIC_PREFIX, str(STATIC_DIR))
     return app
+
+
+def _refresh_all(session: Session, services: list[EndpointService]) -> Callable[[bool], int]:
+    """One pass over every mart the endpoints read, as the project is now (a reload)."""
+
+    def refresh(reconcile: bool) -> int:
+        marts = dict.fromkeys(m for s in services for m in s.contract.marts)
+        return session.refresh(marts, reconcile)
+
+    return refresh
 
 
 def connection_settings(config: Config) -> ConnectionSettings:

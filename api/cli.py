@@ -9,24 +9,35 @@ import os
 import secrets
 import sys
 
-from runner.cli import command, option, workspace
-from runner.cli.builtin import print_result
+from api.endpoint import DASHBOARD_STATS, Endpoint
+from runner.cli import Option, command, option, print_result, workspace
 
-PERIOD = (
-    option("--mode", default="total", choices=("total", "unique"), help="default: total"),
-    option("--as-of", help="ISO-8601 instant (default: now, UTC)"),
-    option(
-        "--start",
-        metavar="YYYY-MM-DD",
-        help="the admin page's period: N = end - start days (1-366)",
-    ),
-    option(
-        "--end",
-        metavar="YYYY-MM-DD",
-        help="today or later: as of now; earlier: as of the end of that day",
-    ),
-    option("--days", type=int, metavar="N", help="the window's length N (default 7)"),
-)
+
+def request_options(endpoint: Endpoint) -> tuple[Option, ...]:
+    """The CLI's spelling of an endpoint's request parameters: ``--NAME`` for each choice
+    param, and the period's ``--start/--end/--as-of`` plus ``--days`` (N directly).
+    Values, choices and defaults are the project's params, checked when the command runs
+    (the project folder is an option too), by the same validation as a request."""
+    found = [
+        option(f"--{n.replace('_', '-')}", dest=n, help=f"the project's {n!r} param (a choice)")
+        for n in endpoint.choices
+    ]
+    if endpoint.period is None:
+        return tuple(found)
+    days = endpoint.period.days
+    return (
+        *found,
+        option("--as-of", help="ISO-8601 instant (default: now, UTC)"),
+        option("--start", metavar="YYYY-MM-DD", help="the admin page's period: N = end - start"),
+        option(
+            "--end",
+            metavar="YYYY-MM-DD",
+            help="today or later: as of now; earlier: as of the end of that day",
+        ),
+        option("--days", type=int, metavar="N", help=f"N directly (the project's {days!r} param)"),
+    )
+
+
 SERVER = (
     option("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"),
     option("--port", type=int, default=8000, help="port (default: 8000)"),
@@ -38,19 +49,20 @@ SERVER = (
     "print the dashboard JSON the endpoint would return",
     "Compute the dashboard and print exactly the endpoint's JSON body. The period is "
     "read as the endpoint reads start and end (spec section 2), or --days N.",
-    *PERIOD,
+    *request_options(DASHBOARD_STATS),
 )
 def dashboard_command(args: argparse.Namespace) -> int:
     from api.coverage import empty_window_warning
-    from api.query import parse_query
-    from api.service import DashboardService
+    from api.service import EndpointService
+    from runner.serving import Session
 
-    given = {"mode": args.mode, "as_of": args.as_of, "start": args.start, "end": args.end}
-    query = parse_query({k: v for k, v in given.items() if v is not None}, days=args.days)
-    ws = workspace(args)
-    body = DashboardService(ws).compute(query.mode, query.as_of, query.days)
+    names = [*DASHBOARD_STATS.choices, "as_of", "start", "end"]
+    query = {n: v for n in names if (v := getattr(args, n, None)) is not None}
+    service = EndpointService(Session(workspace(args)), DASHBOARD_STATS)
+    values = service.request(query, days=args.days)
+    body = service.compute(values)
     sys.stdout.buffer.write(json.dumps(body, ensure_ascii=False).encode("utf-8") + b"\n")
-    warning = empty_window_warning(ws, query.as_of, query.days)
+    warning = empty_window_warning(service.session, values)
     if warning:
         print(warning, file=sys.stderr)
     return 0
@@ -109,7 +121,8 @@ def up_command(args: argparse.Namespace) -> int:
     as_of. Without JWT_SECRET a random secret is made for this server only."""
     from api.auth import make_token
     from api.serve import serve
-    from api.service import DashboardService
+    from api.service import EndpointService
+    from runner.serving import Session
     from runner.tasks.build import run, seed
 
     ws = workspace(args)
@@ -119,8 +132,9 @@ def up_command(args: argparse.Namespace) -> int:
     print(f"== building every model as of {as_of} (the fixtures' week)")
     if any(r.status != "OK" for r in run(ws, None, {"as_of": as_of}, print_result, temp=False)):
         return 1
-    print(f"== dashboard as of {as_of} (mode total)")
-    print(json.dumps(DashboardService(ws).compute("total", as_of), ensure_ascii=False, indent=2))
+    print(f"== dashboard as of {as_of} (the params' defaults)")
+    body = EndpointService(Session(ws), DASHBOARD_STATS).answer({"as_of": as_of})
+    print(json.dumps(body, ensure_ascii=False, indent=2))
     if args.no_serve:
         return 0
     ensure_port_free(args.host, args.port)
@@ -156,7 +170,7 @@ def handover(base: str, token: str, as_of: str) -> str:
     dashboard page's URL. The page gets the token in the fragment (``#token=``), which a
     browser never sends to a server, so it reaches no log, and ``end`` = the fixtures'
     date so that the page shows their week (it would ask for today's otherwise)."""
-    from runner.project.params import parse_timestamp
+    from runner.serving import parse_timestamp
 
     curl = f"{base}/api/analytics/dashboard-stats/?mode=total&as_of={as_of}"
     page = f"{base}/#token={token}&end={parse_timestamp(as_of, 'as_of')[:10]}"

@@ -7,18 +7,18 @@ body), the OpenAPI schema of the body (api/openapi.py) and the shape checks of a
 (event types in project.yml) are referred to by name and read from the project.
 
 ``DASHBOARD`` is spec section 3's body. A second endpoint is a second ``Contract`` and
-its marts, not a copy of this module.
+its marts, not a copy of this module. The values of a request's params (``mode``'s
+choices, N's bounds) are the project's (``params:`` in project.yml), read at binding.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from runner.project.loader import Project
-
-MODES = ("total", "unique")
+from runner.errors import ConfigError
+from runner.serving import Project
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class Column:
     key: str
     type: JsonType
     column: str | None = None
-    modes: tuple[str, ...] = MODES
+    modes: tuple[str, ...] | None = None  # the mode param's values it exists in; None: all
     const_var: str | None = None  # always the value of this project var (period_days)
 
     @property
@@ -62,17 +62,20 @@ class Each:
 @dataclass(frozen=True)
 class Field:
     key: str
-    #: "mode" (the request's mode), "value" (one row, one column), "record" (one row,
-    #: an object), "rows" (a list of objects), "list" (a list of one column's values)
+    #: "param" (the request's value of the param ``param`` names), "value" (one row, one
+    #: column), "record" (one row, an object), "rows" (a list of objects), "list" (a list
+    #: of one column's values)
     kind: str
     mart: str | None = None
     columns: tuple[Column | Each, ...] = ()
     max_items: int | None = None
     per_window_day: bool = False  # one item per window day: N + 1 of them
+    param: str | None = None  # kind "param": the project param it echoes
 
 
-def mode(key: str = "mode") -> Field:
-    return Field(key, "mode")
+def param(key: str, name: str | None = None) -> Field:
+    """The request's value of the project param ``name`` (default: the key), echoed."""
+    return Field(key, "param", param=name or key)
 
 
 def value(key: str, mart: str, type: JsonType, column: str | None = None) -> Field:
@@ -105,10 +108,12 @@ def each(path: str, type: JsonType = INT) -> Each:
 class Contract:
     name: str
     fields: tuple[Field, ...]
+    mode_param: str = "mode"  # the choice param a Column's ``modes`` are values of
+    window_param: str = "window_days"  # N, for fields with one item per window day
 
     def with_fields(self, *extra: Field) -> Contract:
         """The same contract with more fields at the end (a new metric, in a test)."""
-        return Contract(self.name, self.fields + extra)
+        return Contract(self.name, self.fields + extra, self.mode_param, self.window_param)
 
     def bind(self, project: Project) -> BoundContract:
         """Resolve the lists the project declares; the result is what code uses."""
@@ -123,10 +128,31 @@ class BoundContract:
 
     def __post_init__(self) -> None:
         bound = tuple(
-            Field(f.key, f.kind, f.mart, self._columns(f), f.max_items, f.per_window_day)
+            Field(f.key, f.kind, f.mart, self._columns(f), f.max_items, f.per_window_day, f.param)
             for f in self.contract.fields
         )
         object.__setattr__(self, "fields", bound)
+        self._check_params()
+
+    def _check_params(self) -> None:
+        """Every param the contract names is the project's, so a renamed choice is a
+        ConfigError when the project loads, not a KeyError in a request."""
+        for f in self.fields:
+            if f.kind == "param" and f.param not in self.project.params:
+                raise ConfigError(f"{self.contract.name}.{f.key}: no param {f.param!r}")
+            for c in f.columns:
+                if c.modes is not None and not set(c.modes) <= set(self.modes):
+                    raise ConfigError(
+                        f"{self.contract.name}.{f.key}.{c.key}: modes {list(c.modes)} are "
+                        f"not all choices of the param {self.contract.mode_param!r}",
+                        hint=f"its choices are {list(self.modes)} (project.yml params)",
+                    )
+
+    @property
+    def modes(self) -> tuple[str, ...]:
+        """The mode param's choices, from the project's params."""
+        spec = self.project.params.get(self.contract.mode_param)
+        return spec.choices if spec is not None else ()
 
     def _columns(self, f: Field) -> tuple[Column, ...]:
         out: list[Column] = []
@@ -147,12 +173,16 @@ class BoundContract:
     def marts(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(f.mart for f in self.fields if f.mart))
 
-    def stitch(self, data: dict[str, list[dict[str, Any]]], mode: str) -> dict[str, Any]:
-        """Mart rows -> the body, keys in declaration order, JSON types fixed."""
+    def stitch(
+        self, data: dict[str, list[dict[str, Any]]], values: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Mart rows -> the body, keys in declaration order, JSON types fixed; ``values``:
+        the request's params (echoed by param fields; the mode picks mode columns)."""
         body: dict[str, Any] = {}
+        mode = values.get(self.contract.mode_param)
         for f in self.fields:
-            if f.kind == "mode":
-                body[f.key] = mode
+            if f.kind == "param":
+                body[f.key] = values[f.param]
                 continue
             found = data[f.mart]
             if f.kind == "value":
@@ -168,11 +198,11 @@ class BoundContract:
 
     @staticmethod
     def _item(row: dict[str, Any], columns: tuple[Column, ...], mode: str) -> dict[str, Any]:
-        return {c.key: c.type.coerce(row[c.source]) for c in columns if mode in c.modes}
+        return {c.key: c.type.coerce(row[c.source]) for c in columns if _in(c, mode)}
 
     def window_days(self) -> tuple[int, int]:
         """The smallest and largest N (the window param's bounds)."""
-        spec = self.project.params["window_days"]
+        spec = self.project.params[self.contract.window_param]
         return spec.minimum or 1, spec.maximum or 366
 
     def json_schema(self) -> dict[str, Any]:
@@ -186,8 +216,9 @@ class BoundContract:
         }
 
     def _field_schema(self, f: Field) -> dict[str, Any]:
-        if f.kind == "mode":
-            return {"type": "string", "enum": list(MODES)}
+        if f.kind == "param":
+            spec = self.project.params[f.param]
+            return {"type": "string", "enum": list(spec.choices)} if spec.choices else {}
         if f.kind == "value":
             return self._column_schema(f.columns[0])
         if f.kind == "record":
@@ -214,7 +245,7 @@ class BoundContract:
         return {
             "type": "object",
             "properties": {c.key: self._column_schema(c) for c in columns},
-            "required": [c.key for c in columns if set(c.modes) == set(MODES)],
+            "required": [c.key for c in columns if c.modes is None],
             "additionalProperties": False,
         }
 
@@ -230,8 +261,10 @@ class BoundContract:
         return problems
 
     def _check_field(self, f: Field, got: Any, mode: str, days: int) -> list[str]:
-        if f.kind == "mode":
+        if f.kind == "param" and f.param == self.contract.mode_param:
             return [] if got == mode else [f"{got!r} is not the mode {mode!r}"]
+        if f.kind == "param":
+            return [] if isinstance(got, str) else [f"{got!r} is not a JSON string"]
         if f.kind == "value":
             return _check_scalar(f.columns[0], got)
         if f.kind == "record":
@@ -264,10 +297,14 @@ def _check_scalar(column: Column, got: Any) -> list[str]:
 def _check_object(columns: tuple[Column, ...], got: Any, mode: str) -> list[str]:
     if not isinstance(got, dict):
         return [f"{got!r} is not an object"]
-    expected = [c.key for c in columns if mode in c.modes]
+    expected = [c.key for c in columns if _in(c, mode)]
     if list(got) != expected:
         return [f"keys {list(got)} != {expected}"]
     return [p for c in columns if c.key in got for p in _check_scalar(c, got[c.key])]
+
+
+def _in(column: Column, mode: str | None) -> bool:
+    return column.modes is None or mode in column.modes
 
 
 SLUG_COUNT = (Column("slug", TEXT), Column("count", INT))
@@ -276,7 +313,7 @@ SLUG_COUNT = (Column("slug", TEXT), Column("count", INT))
 DASHBOARD = Contract(
     "dashboard_stats",
     (
-        mode(),
+        param("mode"),
         value("total_sales", "sales_summary", INT),
         value("total_revenue", "sales_summary", NUMBER),
         value("average_order_value", "sales_summary", NUMBER),
@@ -349,5 +386,6 @@ DASHBOARD = Contract(
             Column("session_id", TEXT),
             max_items=10,
         ),
+        # a new field goes here, last (README: Adding a field)
     ),
 )

@@ -4,8 +4,8 @@ dashboard`` says so instead of printing zeros without a word."""
 
 from __future__ import annotations
 
+from runner.serving import ParamValues, Session
 from runner.tasks.show import show
-from runner.workspace import Workspace
 
 #: engine-neutral through the project's own macros (window_bounds, ref)
 COVERAGE_SQL = """
@@ -19,10 +19,11 @@ FROM ({{ window_bounds() }}) AS b
 """
 
 
-def empty_window_warning(ws: Workspace, as_of: str | None, days: int) -> str | None:
+def empty_window_warning(session: Session, values: ParamValues) -> str | None:
     """A warning naming the window and the newest event when the window holds no event
     (None otherwise). Reads int_events as it is: call after a refresh."""
-    given = {"window_days": days, **({"as_of": as_of} if as_of else {})}
+    given = {**values.choices(), **values.bound()}
+    ws = session.workspace
     start, end, events, newest = show(ws, inline=COVERAGE_SQL, limit=1, vars=given).rows[0]
     if events:
         return None

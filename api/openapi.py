@@ -1,16 +1,19 @@
 """The OpenAPI 3.1 description of the API, served at /api/openapi.json.
 
-The body's schema is derived from the response contract (api/contract.py), so a field
-is declared once; the parameters and answers follow spec sections 2 and 4.
+Each endpoint's body schema is derived from its response contract (api/contract.py)
+and its parameters from its declaration (api/endpoint.py) and the project's params, so
+a field and a parameter are each declared once; the answers follow spec section 4.
 tests/api/test_openapi.py runs schemathesis against the app with this document.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterable
 from typing import Any
 
-from api.contract import MODES, BoundContract
+from api.endpoint import Endpoint
+from api.service import EndpointService
+from runner.serving import ParamSet
 
 YEARS = "^(19[0-9]{2}|[2-8][0-9]{3}|9[0-8][0-9]{2})-"  # 1900-9899, for as_of, start and end
 ERROR = {
@@ -37,14 +40,25 @@ def _query(name: str, schema: dict[str, Any], description: str = "") -> dict[str
     return param
 
 
-def parameters(contract: BoundContract) -> list[dict[str, Any]]:
-    """Spec section 2's parameters; any other is ignored (not declared, not refused)."""
-    low, high = contract.window_days()
+def parameters(endpoint: Endpoint, params: ParamSet) -> list[dict[str, Any]]:
+    """The endpoint's parameters, from the project's params: a choice param's enum and
+    default, the window param's bounds and default. Any other is ignored (not declared,
+    not refused)."""
+    found = [
+        _query(n, {"type": "string", "enum": list(params[n].choices), "default": params[n].default})
+        for n in endpoint.choices
+    ]
+    if endpoint.period is None:
+        return found
+    window = params[endpoint.period.days]
+    bounds = f"{window.minimum or 1}-{window.maximum}" if window.maximum else "at least 1"
     date = {"type": "string", "format": "date", "pattern": YEARS}
     return [
-        _query("mode", {"type": "string", "enum": list(MODES), "default": "total"}),
+        *found,
         _query(
-            "start", date, f"UTC date; the window is N = end - start days ({low}-{high}), default 7"
+            "start",
+            date,
+            f"UTC date; the window is N = end - start days ({bounds}), default {window.default}",
         ),
         _query(
             "end",
@@ -60,12 +74,12 @@ def parameters(contract: BoundContract) -> list[dict[str, Any]]:
     ]
 
 
-def responses() -> dict[str, Any]:
+def responses(schema: str) -> dict[str, Any]:
     challenge = {"WWW-Authenticate": {"schema": {"type": "string"}, "required": True}}
-    body = {"application/json": {"schema": {"$ref": "#/components/schemas/Dashboard"}}}
+    body = {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}
     return {
         "200": {
-            "description": "the dashboard",
+            "description": "the answer",
             "headers": {"Cache-Control": {"schema": {"const": "no-store"}}},
             "content": body,
         },
@@ -79,31 +93,41 @@ def responses() -> dict[str, Any]:
     }
 
 
-def openapi_document(contract: BoundContract) -> dict[str, Any]:
-    operation = {
-        "summary": "Dashboard statistics for the N-day window ending at as_of (spec section 2)",
+def operation(service: EndpointService) -> dict[str, Any]:
+    endpoint = service.endpoint
+    return {
+        "summary": endpoint.summary,
         "description": "Other query parameters (a cache-buster, tracking tags) are ignored.",
-        "operationId": "dashboardStats",
+        "operationId": endpoint.name,
         "security": [{"bearerAuth": []}],
-        "parameters": parameters(contract),
-        "responses": responses(),
+        "parameters": parameters(endpoint, service.session.params),
+        "responses": responses(_schema_name(endpoint)),
     }
+
+
+def _schema_name(endpoint: Endpoint) -> str:
+    return endpoint.contract.name.title().replace("_", "")
+
+
+def openapi_document(services: Iterable[EndpointService]) -> dict[str, Any]:
+    services = list(services)
     bearer = {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    schemas = {_schema_name(s.endpoint): s.contract.json_schema() for s in services}
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Store analytics dashboard", "version": "1.0.0"},
+        "info": {"title": "Store analytics", "version": "1.0.0"},
         "components": {
             "securitySchemes": {"bearerAuth": bearer},
-            "schemas": {"Dashboard": contract.json_schema(), "Error": ERROR},
+            "schemas": {**schemas, "Error": ERROR},
         },
-        "paths": {"/api/analytics/dashboard-stats/": {"get": operation}},
+        "paths": {s.endpoint.path + "/": {"get": operation(s)} for s in services},
     }
 
 
 class OpenAPIResource:
-    def __init__(self, contract: Callable[[], BoundContract]) -> None:
-        """``contract``: the current bound contract (it follows a reloaded project)."""
-        self.contract = contract
+    def __init__(self, services: Iterable[EndpointService]) -> None:
+        """Each service's contract follows a reloaded project."""
+        self.services = list(services)
 
     def on_get(self, req, resp) -> None:
-        resp.media = openapi_document(self.contract())
+        resp.media = openapi_document(self.services)

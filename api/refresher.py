@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from runner.errors import RunnerError
 
@@ -20,8 +21,15 @@ log = logging.getLogger("api.refresher")
 
 
 class Refresher:
-    def __init__(self, service, interval: float = 1.0, reconcile_every: float = 60.0) -> None:
-        self.service = service
+    def __init__(
+        self,
+        refresh: Callable[[bool], int],
+        interval: float = 1.0,
+        reconcile_every: float = 60.0,
+    ) -> None:
+        """``refresh(reconcile)``: one pass over the incremental state the endpoints
+        read (``EndpointService.refresh``, or every endpoint's at once), rows written."""
+        self.refresh = refresh
         self.interval = interval
         self.reconcile_every = reconcile_every
         self._stop = threading.Event()
@@ -43,7 +51,7 @@ class Refresher:
         (the next pass tries again; requests refresh on their own meanwhile)."""
         reconcile = time.monotonic() - self._reconciled >= self.reconcile_every
         try:
-            written = self.service.refresh(reconcile=reconcile)
+            written = self.refresh(reconcile)
         except RunnerError as exc:
             log.warning("refresh failed (%s): %s", exc.stage, exc.format().replace("\n", " | "))
             return 0

@@ -8,16 +8,16 @@ from typing import Any
 import falcon
 
 from api.auth import Authenticator
-from api.query import parse_query
-from api.service import DashboardService
+from api.service import EndpointService
+from runner.serving import Session
 
 
-class DashboardResource:
-    """GET /api/analytics/dashboard-stats/?mode=total|unique[&start=D&end=D | &as_of=ISO]
+class EndpointResource:
+    """GET an endpoint: the admin token, then its parameters (validated once, by the
+    project's params), then its body. Errors are not caught here: api.errors maps every
+    runner error to its status."""
 
-    Errors are not caught here: api.errors maps every runner error to its status."""
-
-    def __init__(self, service: DashboardService, auth: Authenticator, max_query: int) -> None:
+    def __init__(self, service: EndpointService, auth: Authenticator, max_query: int) -> None:
         self.service = service
         self.auth = auth
         self.max_query = max_query
@@ -28,9 +28,9 @@ class DashboardResource:
             raise falcon.HTTPBadRequest(
                 title="Bad request", description=f"the query string exceeds {self.max_query} bytes"
             )
-        query = parse_query(req.params, now=datetime.now(timezone.utc))
-        req.context.mode = query.mode
-        resp.media = self.service.compute(query.mode, query.as_of, query.days)
+        values = self.service.request(req.params, now=datetime.now(timezone.utc))
+        req.context.mode = values.get("mode", "-")
+        resp.media = self.service.compute(values)
 
 
 class HealthResource:
@@ -43,18 +43,18 @@ class HealthResource:
 class ReadyResource:
     """/readyz: the project compiles and the database answers. No auth, no data."""
 
-    def __init__(self, service: DashboardService) -> None:
-        self.service = service
+    def __init__(self, session: Session) -> None:
+        self.session = session
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         checks: dict[str, Any] = {}
         try:
-            self.service.compiled("total")
-            checks["project"] = "ok" if self.service.last_error is None else "stale"
+            self.session.compiled()
+            checks["project"] = "ok" if self.session.last_error is None else "stale"
         except Exception:  # noqa: BLE001 - readiness reports, never raises
             checks["project"] = "error"
         try:
-            self.service.ping()
+            self.session.ping()
             checks["database"] = "ok"
         except Exception:  # noqa: BLE001
             checks["database"] = "error"

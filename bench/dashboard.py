@@ -11,7 +11,8 @@ and PostgreSQL (COPY), and measures, median of --runs after a warm-up, both mode
   stitching), measured by timing every adapter call;
 * ``cli``: ``runner dashboard`` as a whole process;
 * ``python``: baseline (a), the old approach: fetch the window's rows from the same
-  database and fold them in one Python pass (bench/baseline.py);
+  database and compute the body in plain Python (bench/baseline.py: the tests'
+  reference, tests/reference.py);
 * ``duckdb``: baseline (b), the same models transpiled by sqlglot on a DuckDB copy.
 
 It prints one table with the ratios to both baselines and writes everything as JSON.
@@ -32,9 +33,10 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from api.service import DashboardService
+from api.service import EndpointService
 from bench.duck import STATE
 from runner.adapters import ConnectionSettings
+from runner.serving import Session
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out"
@@ -150,15 +152,16 @@ def measure_engine(url: str, runs: int) -> dict:
     from api.app import create_app
     from api.auth import make_token
     from api.config import Config
-    from api.service import DashboardService
+    from api.service import EndpointService
     from bench.baseline import fetch_rows, python_dashboard
+    from runner.serving import Session
     from runner.workspace import Workspace
 
     secret = "bench-" + "x" * 60
     ws = Workspace.open(REPO, url, settings=ConnectionSettings(read_only=url.startswith("sqlite")))
     clock = DbClock(ws.adapter)
-    service = DashboardService(ws)
-    client = falcon.testing.TestClient(create_app(Config(jwt_secret=secret), service))
+    service = EndpointService(Session(ws))
+    client = falcon.testing.TestClient(create_app(Config(jwt_secret=secret), service.session))
     headers = {"Authorization": f"Bearer {make_token(admin=True, secret=secret)}"}
     result, bodies = {}, {}
     for mode in ("total", "unique"):
@@ -188,8 +191,7 @@ def measure_engine(url: str, runs: int) -> dict:
             return python_dashboard(rows, mode, AS_OF_DT)
 
         python_s = median_time(python_baseline, runs)
-        check = python_baseline()
-        assert check["total_sales"] == bodies[mode]["total_sales"], "baseline disagrees"
+        assert python_baseline() == bodies[mode], "the reference disagrees with the endpoint"
         result[mode] = {"falcon": falcon_s, "overhead": statistics.median(overheads), "cli": cli_s,
                         "python": python_s}  # fmt: skip
     return result, bodies
@@ -251,8 +253,12 @@ def measure_refresh(url: str, size: int) -> dict:
     from runner.workspace import Workspace
 
     ws = Workspace.open(REPO, url)
-    service = DashboardService(
-        Workspace.open(REPO, url, settings=ConnectionSettings(read_only=url.startswith("sqlite")))
+    service = EndpointService(
+        Session(
+            Workspace.open(
+                REPO, url, settings=ConnectionSettings(read_only=url.startswith("sqlite"))
+            )
+        )
     )
     out = {}
     for name, rows in zip(("minute", "late"), _arrivals(size)):
@@ -260,10 +266,10 @@ def measure_refresh(url: str, size: int) -> dict:
             last = ws.adapter.query(conn, "SELECT MAX(id) FROM events")[1][0][0]
             ws.adapter.load_rows(conn, "events", COLUMNS, [[r[0] + last, *r[1:]] for r in rows])
         start = time.perf_counter()
-        body = service.compute("unique", AS_OF)
+        body = service.answer({"mode": "unique", "as_of": AS_OF})
         out[name] = {"appended": len(rows), "request_seconds": time.perf_counter() - start}
     run(ws, list(STATE), None, full_refresh=True)
-    assert service.compute("unique", AS_OF) == body, "incremental != full refresh"
+    assert service.answer({"mode": "unique", "as_of": AS_OF}) == body, "incremental != full refresh"
     return {"refresh": out}
 
 

@@ -155,16 +155,13 @@ def exact(url: str, port: int, token: str) -> dict:
     row, both modes: every committed event is in it. Says why when it is not: the HTTP
     status (a 503 is an answer that did not come, not a wrong one) and the fields that
     differ."""
-    from bench.baseline import COLUMNS, python_dashboard
+    from bench.baseline import python_dashboard, select_list
     from runner.workspace import Workspace
 
     as_of = datetime.now(timezone.utc)
     ws = Workspace.open(REPO, url)
-    columns = (
-        COLUMNS.replace("metadata,", "metadata::text,") if url.startswith("postgres") else COLUMNS
-    )
     with ws.adapter.connection() as conn:
-        rows = ws.adapter.query(conn, f"SELECT {columns} FROM events")[1]
+        rows = ws.adapter.query(conn, f"SELECT {select_list(ws.adapter.DIALECT)} FROM events")[1]
     out = {"ok": True, "statuses": [], "differing_fields": []}
     for mode in ("total", "unique"):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
@@ -184,8 +181,9 @@ def exact(url: str, port: int, token: str) -> dict:
 def late_batch(url: str, size: int) -> dict:
     """1 % more events spread over W and the 113 days before it (ids after the last),
     then the refresh that applies them, timed in process."""
-    from api.service import DashboardService
+    from api.service import EndpointService
     from bench.generate import generate
+    from runner.serving import Session
     from runner.workspace import Workspace
 
     ws = Workspace.open(REPO, url)
@@ -195,8 +193,8 @@ def late_batch(url: str, size: int) -> dict:
     with ws.adapter.connection() as conn:
         last = ws.adapter.query(conn, "SELECT MAX(id) FROM events")[1][0][0]
         ws.adapter.load_rows(conn, "events", bd.COLUMNS, [[r[0] + last, *r[1:]] for r in rows])
-    service = DashboardService(ws)
-    service.compiled("total")
+    service = EndpointService(Session(ws))
+    service.session.compiled()
     start = time.perf_counter()
     written = service.refresh()
     apply_s = time.perf_counter() - start

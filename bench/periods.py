@@ -27,18 +27,19 @@ DAYS = (7, 30, 90)
 
 def warm(url: str, runs: int) -> dict:
     """Median seconds per (mode, days) after one warm-up request each."""
-    from api.service import DashboardService
+    from api.service import EndpointService
+    from runner.serving import Session
     from runner.workspace import Workspace
 
-    service = DashboardService(Workspace.open(bd.REPO, url))
+    service = EndpointService(Session(Workspace.open(bd.REPO, url)))
     out = {}
     for mode in ("total", "unique"):
         for days in DAYS:
-            service.compute(mode, bd.AS_OF, days)
+            service.answer({"mode": mode, "as_of": bd.AS_OF}, days=days)
             times = []
             for _ in range(runs):
                 start = time.perf_counter()
-                service.compute(mode, bd.AS_OF, days)
+                service.answer({"mode": mode, "as_of": bd.AS_OF}, days=days)
                 times.append(time.perf_counter() - start)
             out[f"{mode}/{days}"] = statistics.median(times)
     return out

@@ -13,9 +13,10 @@ from __future__ import annotations
 import sys
 import time
 
-from api.service import DashboardService
+from api.service import EndpointService
 from bench import dashboard as bd
 from bench.generate import generate
+from runner.serving import Session
 from runner.workspace import Workspace
 
 
@@ -43,8 +44,8 @@ def profile(size: int, engine: str) -> None:
     try:
         print(f"build {bd.build_state(url):.1f}s")
         ws = Workspace.open(bd.REPO, url)
-        service = DashboardService(ws)
-        service.compute("total", bd.AS_OF)
+        service = EndpointService(Session(ws))
+        service.answer({"mode": "total", "as_of": bd.AS_OF})
         log = timed_adapter(ws.adapter)
         minute, _ = bd._arrivals(size)
         for k in (10, 40):
@@ -59,7 +60,7 @@ def profile(size: int, engine: str) -> None:
             for seconds, sql in sorted(log, reverse=True)[:8]:
                 print(f"  {seconds * 1000:8.1f} ms  {sql}")
             start = time.perf_counter()
-            service.compute("total", bd.AS_OF)
+            service.answer({"mode": "total", "as_of": bd.AS_OF})
             print(f"  the next request: {time.perf_counter() - start:.3f}s")
     finally:
         if engine == "postgres":

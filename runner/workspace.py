@@ -10,6 +10,7 @@ from typing import Any
 from runner.adapters import Adapter, ConnectionSettings, adapter_for_url
 from runner.compile.compiler import CompiledProject, compile_project
 from runner.project.loader import Project, load_project
+from runner.project.params import ParamValues
 from runner.project.profiles import read_target
 from runner.render.renderer import Renderer
 from runner.render.schemas import resolve_schemas, search_schemas
@@ -39,7 +40,15 @@ class Workspace:
             if chosen is not None:
                 database, schema = chosen.url, project.schema or chosen.schema
         url = project.resolve_database(database)
-        adapter = adapter_for_url(url, project.root, settings, schema)
+        return cls._bound(project, adapter_for_url(url, project.root, settings, schema))
+
+    def reload(self) -> Workspace:
+        """The project read again from its files and bound to the same adapter (its
+        pool kept) exactly as ``open`` binds it: schemas resolved, the search path set."""
+        return self._bound(load_project(self.project.root), self.adapter)
+
+    @classmethod
+    def _bound(cls, project: Project, adapter: Adapter) -> Workspace:
         project = resolve_schemas(project, adapter.DIALECT)
         adapter.search_schemas(search_schemas(project))
         return cls(project, adapter)
@@ -48,9 +57,18 @@ class Workspace:
     def dialect(self) -> str:
         return self.adapter.DIALECT
 
-    def compile(self, vars: dict[str, Any] | None = None, *, bind: bool = True) -> CompiledProject:
+    def compile(
+        self,
+        vars: dict[str, Any] | None = None,
+        *,
+        bind: bool = True,
+        values: ParamValues | None = None,
+    ) -> CompiledProject:
+        """Every model rendered and checked; ``values``: params validated already."""
         renderer = Renderer(self.project, self.dialect, query=self.query)
-        return compile_project(self.project, self.dialect, vars, bind=bind, renderer=renderer)
+        return compile_project(
+            self.project, self.dialect, vars, bind=bind, renderer=renderer, values=values
+        )
 
     def query(self, sql: str) -> tuple[list[str], list[tuple]]:
         """A query run while rendering (dbt's run_query): one short connection each."""

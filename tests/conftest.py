@@ -53,13 +53,15 @@ def db_url(engine, tmp_path, request) -> str:
 
 @pytest.fixture
 def make_project(tmp_path):
-    """Build a throw-away project from {relative path: text}; returns its folder."""
+    """Build a throw-away project from {relative path: text or None}; returns its folder."""
     counter = itertools.count()
 
     def make(files: dict[str, str], name: str | None = None) -> Path:
         root = tmp_path / (name or f"project{next(counter)}")
         files = {"project.yml": "name: test\n", **files}
         for rel, text in files.items():
+            if text is None:  # no such file (a dbt_project.yml instead of project.yml)
+                continue
             path = root / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")

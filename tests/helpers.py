@@ -89,9 +89,11 @@ def append_events(url: str, rows: list[dict]) -> None:
 
 
 def dashboard(url: str, mode: str, as_of: str) -> dict:
-    from api.service import DashboardService
+    from api.service import EndpointService
+    from runner.serving import Session
 
-    return DashboardService(Workspace.open(REPO, database=url)).compute(mode, as_of)
+    service = EndpointService(Session(Workspace.open(REPO, database=url)))
+    return service.answer({"mode": mode, "as_of": as_of})
 
 
 def adapter(url: str, root: Path = REPO):

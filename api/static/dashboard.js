@@ -24,7 +24,10 @@
     num: new Intl.NumberFormat("es-CO", { maximumFractionDigits: 1 }),
   };
 
-  const state = { mode: "total", days: 7, end: null, lang: "es", data: null, problem: null,
+  // the defaults come with the page (api/page.py writes the project's param defaults)
+  const state = { mode: document.body.dataset.defaultMode,
+    days: Number(document.body.dataset.defaultDays),
+    end: null, lang: "es", data: null, problem: null,
     seq: 0, controller: null, lastLoad: 0, query: "" };
   const charts = {};
   const $ = (selector) => document.querySelector(selector);

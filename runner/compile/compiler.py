@@ -18,7 +18,7 @@ from runner.adapters import adapter_class
 from runner.compile.graph import Graph
 from runner.errors import CompileError, ParamError
 from runner.project.loader import Project
-from runner.project.params import resolve_params
+from runner.project.params import ParamValues, resolve_params
 from runner.render.lines import LineMap
 from runner.render.renderer import RenderedModel, Renderer
 
@@ -146,9 +146,12 @@ def compile_project(
     *,
     bind: bool = True,
     renderer: Renderer | None = None,
+    values: ParamValues | None = None,
 ) -> CompiledProject:
+    """``vars``: the run's --vars (plain vars and params, validated here); ``values``:
+    params a caller has validated already (``ParamSet.resolve``), used as they are."""
     plain, given_params = split_vars(project, vars)
-    params = resolve_params(project.params, given_params)
+    params = dict(values) if values is not None else resolve_params(project.params, given_params)
     renderer = renderer or Renderer(project, dialect)
     rendered = renderer.render_all(plain, params, bind)
     graph = Graph(

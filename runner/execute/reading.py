@@ -16,6 +16,7 @@ from runner.adapters.base import Adapter
 from runner.compile.compiler import CompiledProject
 from runner.errors import DatabaseError
 from runner.execute.build import executable, locate
+from runner.project.params import ParamValues
 
 
 def query_models(
@@ -23,13 +24,14 @@ def query_models(
     conn: Any,
     compiled: CompiledProject,
     outputs: Iterable[str],
-    params: dict[str, Any] | None = None,
+    params: ParamValues | dict[str, Any] | None = None,
     limit: int | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """Rows of each output model (at most ``limit`` each). ``params`` overrides the
-    bound values the project was compiled with; each is validated by its param's spec
-    first (a choice param is part of the compiled SQL and cannot be overridden here)."""
-    values = {**compiled.params, **compiled.bound_params(params or {})}
+    bound values the project was compiled with: ``ParamValues`` are already validated
+    (``ParamSet.resolve``) and used as they are; a plain mapping is validated here (a
+    choice param is part of the compiled SQL and cannot be overridden here)."""
+    values = {**compiled.params, **_bound(compiled, params)}
     outputs = list(outputs)
     needed = set(outputs).union(*(compiled.graph.ancestors(o) for o in outputs))
     nodes = [m for m in executable(compiled, needed) if m.materialized != "incremental"]
@@ -52,6 +54,15 @@ def query_models(
             except DatabaseError as exc:
                 raise locate(model, exc, header_lines=_header(model.name, parents, limit)) from exc
     return results
+
+
+def _bound(compiled: CompiledProject, params: ParamValues | dict[str, Any] | None) -> dict:
+    if not isinstance(params, ParamValues):
+        return compiled.bound_params(params or {})
+    differ = {n: v for n, v in params.choices().items() if compiled.params.get(n) != v}
+    if differ:  # a caller's bug: the SQL was compiled for other choices
+        raise ValueError(f"compiled for {compiled.params}, asked for {differ}")
+    return params.bound()
 
 
 def _header(name: str, parents: set[str], limit: int | None) -> int:

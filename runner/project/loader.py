@@ -15,11 +15,17 @@ from typing import Any
 
 from runner.errors import ConfigError
 from runner.project.folder_config import MATERIALIZATIONS, config_for, config_tree
-from runner.project.packages import INSTALL_PATH, Package, check_package_tests, load_packages
-from runner.project.params import ParamSpec, param_from_config
+from runner.project.packages import (
+    INSTALL_PATH,
+    PACKAGE_FILES,
+    Package,
+    check_package_tests,
+    load_packages,
+)
+from runner.project.params import ParamSet, param_from_config
 from runner.project.properties import load_properties, load_unit_tests
 from runner.project.sources import SourceTable, load_yml_sources, project_sources
-from runner.project.yamlfile import load_yaml
+from runner.project.yamlfile import LineDict, load_yaml
 
 __all__ = ["MATERIALIZATIONS", "ModelFile", "Project", "SeedConfig", "SourceTable", "load_project"]
 
@@ -68,7 +74,7 @@ class Project:
     seeds: dict[str, SeedConfig]
     sources: dict[tuple[str, str], SourceTable]
     vars: dict[str, Any]
-    params: dict[str, ParamSpec]
+    params: ParamSet
     database: str | None
     dialect: str | None
     target_dir: Path
@@ -80,6 +86,8 @@ class Project:
     packages: tuple[Package, ...] = ()  # installed dbt packages (runner/project/packages.py)
     #: dbt's ``dispatch:`` config: macro namespace -> the packages searched, in order
     dispatch: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: the files and folders the project was read from (a server reloads when they change)
+    read_from: tuple[Path, ...] = ()
 
     def resolve_database(self, flag: str | None = None) -> str:
         """--database flag, then $DATABASE_URL, then project.yml, then the embedded
@@ -152,28 +160,34 @@ def load_project(root: str | os.PathLike = ".") -> Project:
     model_dirs = _paths(config, "model-paths", ["models"], rel)
     yml_sources = load_yml_sources(root, model_dirs)
     sources = {**project_sources(config.get("sources"), rel), **yml_sources}
-    packages = load_packages(root, str(config.get("packages-install-path", INSTALL_PATH)))
+    install = str(config.get("packages-install-path", INSTALL_PATH))
+    packages = load_packages(root, install)
     properties = load_properties(root, model_dirs)
     check_package_tests(properties, packages)
+    macro_dirs = _paths(config, "macro-paths", ["macros"], rel)
+    seed_dirs = _paths(config, "seed-paths", ["seeds"], rel)
+    test_dirs = _paths(config, "test-paths", _default_tests(rel), rel)
+    read_from = (rel, *PACKAGE_FILES, install, *model_dirs, *macro_dirs, *seed_dirs, *test_dirs)
     return Project(
         root=root,
         name=name,
         models=_models(root, model_dirs, config.get("models"), name, rel),
-        macros=_macros(root, _paths(config, "macro-paths", ["macros"], rel)),
-        seeds=_seeds(root, _paths(config, "seed-paths", ["seeds"], rel), config, sources, rel),
+        macros=_macros(root, macro_dirs),
+        seeds=_seeds(root, seed_dirs, config, sources, rel),
         sources=sources,
         vars=_vars(config.get("vars"), name, packages),
-        params={k: param_from_config(k, v) for k, v in (config.get("params") or {}).items()},
+        params=_params(config.get("params"), rel),
         database=config.get("database"),
         dialect=config.get("dialect"),
         target_dir=root / config.get("target-path", "target"),
         schema=_schema(config.get("schema")),
         properties=properties,
-        singular_tests=_singular(root, _paths(config, "test-paths", _default_tests(rel), rel)),
+        singular_tests=_singular(root, test_dirs),
         unit_tests=load_unit_tests(root, model_dirs, sources),
         profile=config.get("profile"),
         packages=packages,
         dispatch=_dispatch(config.get("dispatch"), rel),
+        read_from=tuple(root / part for part in dict.fromkeys(read_from)),
     )
 
 
@@ -188,6 +202,16 @@ def _vars(raw: Any, project: str, packages: tuple[Package, ...] = ()) -> dict[st
     elif scoped is not None:
         found[project] = scoped
     return found
+
+
+def _params(raw: Any, rel: str) -> ParamSet:
+    """``params:``, each entry checked (its default too) at its line."""
+    if raw is None:
+        return ParamSet()
+    if not isinstance(raw, dict):
+        raise ConfigError("params must be a mapping of name: {type: ...}", path=rel)
+    lines = raw.line_of if isinstance(raw, LineDict) else (lambda _: None)
+    return ParamSet({k: param_from_config(k, v, rel, lines(k)) for k, v in raw.items()})
 
 
 def _default_tests(rel: str) -> list[str]:

@@ -14,6 +14,7 @@ validated before they get anywhere near SQL:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -42,7 +43,6 @@ class ParamSpec:
                 raise ParamError(
                     f"invalid value for param '{self.name}': must be one of "
                     + ", ".join(self.choices),
-                    hint=f'pass --vars \'{{"{self.name}": "{self.choices[0]}"}}\'',
                     param=self.name,
                 )
             return value
@@ -55,6 +55,14 @@ class ParamSpec:
                 f"invalid value for param '{self.name}': expected short text", param=self.name
             )
         return value
+
+    def accepts(self, value: Any) -> bool:
+        """Whether ``validate`` takes ``value`` (an application filtering its presets)."""
+        try:
+            self.validate(value)
+        except ParamError:
+            return False
+        return True
 
     def _integer(self, value: Any) -> int:
         """A whole number within the bounds: a JSON integer, or its digits as text."""
@@ -103,40 +111,115 @@ def parse_timestamp(value: Any, name: str = "timestamp") -> str:
     return moment.strftime(TIMESTAMP_FORMAT)
 
 
-def param_from_config(name: str, raw: Any) -> ParamSpec:
+def param_from_config(
+    name: str, raw: Any, rel: str = "project.yml", line: int | None = None
+) -> ParamSpec:
+    """One ``params:`` entry; its default is validated here, so a broken default is a
+    ConfigError at its line when the project loads, never a request's 400 later."""
+
+    def error(message: str, hint: str | None = None) -> ConfigError:
+        return ConfigError(f"params.{name}: {message}", path=rel, line=line, hint=hint)
+
     if not isinstance(raw, dict):
-        raise ConfigError(f"params.{name} must be a mapping with a 'type'", path="project.yml")
+        raise error("must be a mapping with a 'type'")
     unknown = sorted(set(raw) - {"type", "choices", "default", "min", "max"})
     if unknown:
-        raise ConfigError(
-            f"params.{name}: unknown key {unknown[0]!r}",
-            path="project.yml",
-            hint="a param has type, choices (choice), min/max (integer) and default",
+        raise error(
+            f"unknown key {unknown[0]!r}",
+            "a param has type, choices (choice), min/max (integer) and default",
         )
     kind = raw.get("type", "string")
     if kind not in PARAM_TYPES:
-        raise ConfigError(
-            f"params.{name}: unknown type {kind!r}",
-            path="project.yml",
-            hint="use one of " + ", ".join(PARAM_TYPES),
-        )
+        raise error(f"unknown type {kind!r}", "use one of " + ", ".join(PARAM_TYPES))
     choices = tuple(str(c) for c in raw.get("choices", ()))
     if kind == "choice" and not choices:
-        raise ConfigError(f"params.{name}: a choice param needs 'choices'", path="project.yml")
+        raise error("a choice param needs 'choices'")
     bounds = [raw.get("min"), raw.get("max")]
     if kind != "integer" and bounds != [None, None]:
-        raise ConfigError(f"params.{name}: min and max are for integer params", path="project.yml")
+        raise error("min and max are for integer params")
     if any(b is not None and (isinstance(b, bool) or not isinstance(b, int)) for b in bounds):
-        raise ConfigError(f"params.{name}: min and max must be whole numbers", path="project.yml")
-    return ParamSpec(name, kind, choices, raw.get("default"), bounds[0], bounds[1])
+        raise error("min and max must be whole numbers")
+    spec = ParamSpec(name, kind, choices, raw.get("default"), bounds[0], bounds[1])
+    if spec.default is None:
+        raise error("a param needs a default", "requests and runs that leave it out use it")
+    try:
+        spec.validate(spec.default)
+    except ParamError as exc:
+        raise error(f"its default {spec.default!r} is invalid: {exc.message}") from None
+    return spec
 
 
-def resolve_params(specs: dict[str, ParamSpec], given: dict[str, Any]) -> dict[str, Any]:
+class ParamSet(dict):
+    """The project's params by name (``params:`` in the project file), declared once:
+    every validation, an API's parameter schema and a CLI's options derive from it."""
+
+    def resolve(
+        self,
+        given: Mapping[str, Any] | None = None,
+        names: Mapping[str, str] | None = None,
+        derived: Mapping[str, Callable[[Mapping[str, Any]], Any]] | None = None,
+    ) -> ParamValues:
+        """Every param's canonical value: each given one validated once (a ParamError
+        names ``names[param]``, the name the caller's user typed, else the param), the
+        others their default (validated when the project loaded; ``now`` is read now).
+        ``derived``: params computed from the others' canonical values (an API's
+        window length from its ``start`` date and ``as_of``), validated the same way
+        after them; a computation that gives None leaves the default."""
+        given, derived = dict(given or {}), dict(derived or {})
+        unknown = sorted((set(given) | set(derived)) - set(self))
+        if unknown:
+            raise ParamError(f"'{unknown[0]}' is not a param of the project", param=unknown[0])
+        values = {n: self._value(n, given, names) for n in self if n not in derived}
+        for name, compute in derived.items():
+            raw = compute(values)
+            values[name] = self._value(name, {} if raw is None else {name: raw}, names)
+        ordered = {n: values[n] for n in self}
+        return ParamValues(ordered, tuple(n for n, s in self.items() if s.type == "choice"))
+
+    def _value(self, name: str, given: Mapping[str, Any], names: Mapping[str, str] | None) -> Any:
+        spec = self[name]
+        if name not in given:
+            return spec.validate(spec.default)
+        try:
+            return spec.validate(given[name])
+        except ParamError as exc:
+            shown = (names or {}).get(name, name)
+            raise (exc if shown == name else _renamed(exc, shown)) from None
+
+
+def _renamed(exc: ParamError, shown: str) -> ParamError:
+    message = exc.message.replace(f"param '{exc.param}'", f"'{shown}' (it sets {exc.param})")
+    return ParamError(message, param=shown, hint=exc.hint)
+
+
+@dataclass(frozen=True)
+class ParamValues(Mapping):
+    """Canonical values of every declared param, validated once (``ParamSet.resolve``):
+    what is passed on from there is trusted, never validated again."""
+
+    values: Mapping[str, Any]
+    choice_names: tuple[str, ...] = ()
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.values)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def choices(self) -> dict[str, Any]:
+        """The choice params' values: they are SQL text, so a compiled project is per them."""
+        return {n: self.values[n] for n in self.choice_names}
+
+    def bound(self) -> dict[str, Any]:
+        """The others (timestamps, integers): bound as query parameters."""
+        return {n: v for n, v in self.values.items() if n not in self.choice_names}
+
+
+def resolve_params(specs: Mapping[str, ParamSpec], given: dict[str, Any]) -> dict[str, Any]:
     """Validated canonical values of every declared param (given value or default)."""
-    values = {}
-    for name, spec in specs.items():
-        raw = given.get(name, spec.default)
-        if raw is None:
-            raise ConfigError(f"param '{name}' has no value and no default", path="project.yml")
-        values[name] = spec.validate(raw)
-    return values
+    if isinstance(specs, ParamSet):
+        return dict(specs.resolve(given))
+    return dict(ParamSet(specs).resolve(given))

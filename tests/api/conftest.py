@@ -6,7 +6,8 @@ import pytest
 from api.app import create_app
 from api.auth import make_token
 from api.config import Config
-from api.service import DashboardService
+from api.service import EndpointService
+from runner.serving import Session
 from runner.tasks.build import seed
 from runner.workspace import Workspace
 from tests.helpers import REPO
@@ -30,16 +31,16 @@ def bearer(tok: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def seeded_service(db_url) -> DashboardService:
+def seeded_service(db_url) -> EndpointService:
     ws = Workspace.open(REPO, db_url)
     seed(ws)
-    return DashboardService(ws)
+    return EndpointService(Session(ws))
 
 
 @pytest.fixture
 def client(seeded_service) -> falcon.testing.TestClient:
     """A client over the seeded fixtures on the engine under test."""
-    return falcon.testing.TestClient(create_app(config(), seeded_service))
+    return falcon.testing.TestClient(create_app(config(), seeded_service.session))
 
 
 @pytest.fixture(scope="module")
@@ -49,4 +50,4 @@ def sqlite_client(tmp_path_factory) -> falcon.testing.TestClient:
     path = tmp_path_factory.mktemp("api") / "api.db"
     ws = Workspace.open(REPO, f"sqlite:///{path}")
     seed(ws)
-    return falcon.testing.TestClient(create_app(config(), DashboardService(ws)))
+    return falcon.testing.TestClient(create_app(config(), Session(ws)))

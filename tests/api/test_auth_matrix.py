@@ -97,7 +97,7 @@ def test_exp_equal_to_now_is_expired(sqlite_client):
 
 
 def test_exp_inside_the_configured_leeway_is_accepted(seeded_service):
-    client = falcon.testing.TestClient(create_app(config(jwt_leeway=60), seeded_service))
+    client = falcon.testing.TestClient(create_app(config(jwt_leeway=60), seeded_service.session))
     assert status(client, f"Bearer {token(exp=int(time.time()) - 30)}").status_code == 200
     assert_invalid_token(status(client, f"Bearer {token(exp=int(time.time()) - 120)}"))
 
@@ -121,7 +121,7 @@ def test_odd_time_claims_are_401_never_500(sqlite_client, claim, value):
 @pytest.mark.parametrize("missing", ["jti", "token_type"])
 def test_required_claims_when_configured(seeded_service, missing):
     client = falcon.testing.TestClient(
-        create_app(config(jwt_required_claims=("exp", "jti", "token_type")), seeded_service)
+        create_app(config(jwt_required_claims=("exp", "jti", "token_type")), seeded_service.session)
     )
     full = claims()
     assert status(client, f"Bearer {raw_token({'alg': 'HS256'}, full)}").status_code == 200

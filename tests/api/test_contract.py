@@ -13,7 +13,9 @@ import sqlglot
 
 from api.contract import DASHBOARD
 from api.openapi import openapi_document
+from api.service import EndpointService
 from runner.project.loader import load_project
+from runner.serving import Session
 from runner.workspace import Workspace
 from tests.helpers import REPO
 
@@ -65,8 +67,9 @@ def test_lists_come_from_the_projects_declaration():
     assert [c.key for c in counts.columns] == funnel
 
 
-def test_the_openapi_document_carries_the_contracts_schema():
-    schema = openapi_document(BOUND)["components"]["schemas"]["Dashboard"]
+def test_the_openapi_document_carries_the_contracts_schema(tmp_path):
+    service = EndpointService(Session.open(REPO, f"sqlite:///{tmp_path}/x.db"))
+    schema = openapi_document([service])["components"]["schemas"]["DashboardStats"]
     assert schema == BOUND.json_schema()
     timeline = schema["properties"]["events_timeline"]
     assert (timeline["minItems"], timeline["maxItems"]) == (2, 367)
@@ -77,5 +80,5 @@ def test_the_openapi_document_carries_the_contracts_schema():
 
 @pytest.mark.parametrize("days", [1, 30])
 def test_a_computed_body_has_the_shape_for_its_window(seeded_service, days):
-    body = seeded_service.compute("unique", "2024-05-22T12:00:00Z", days)
+    body = seeded_service.answer({"mode": "unique", "as_of": "2024-05-22T12:00:00Z"}, days=days)
     assert BOUND.check(body, "unique", days=days) == []

@@ -10,8 +10,8 @@ import falcon.testing
 import pytest
 
 from api.app import create_app
-from api.service import DashboardService
 from runner.adapters import ConnectionSettings
+from runner.serving import Session
 from runner.tasks.build import seed
 from runner.workspace import Workspace
 from tests.api.conftest import AS_OF, ORIGIN, PATH, bearer, config, token
@@ -116,7 +116,7 @@ def test_database_down_is_503_json_without_details(engine, tmp_path):
     ws = Workspace.open(
         REPO, _down_url(engine, tmp_path), settings=ConnectionSettings(read_only=True)
     )
-    client = falcon.testing.TestClient(create_app(config(), DashboardService(ws)))
+    client = falcon.testing.TestClient(create_app(config(), Session(ws)))
     result = get(client, as_of=AS_OF)
     assert result.status_code == 503
     assert int(result.headers["Retry-After"]) > 0
@@ -132,9 +132,7 @@ def test_sqlite_server_recovers_when_the_file_appears(tmp_path):
     client = falcon.testing.TestClient(
         create_app(
             config(),
-            DashboardService(
-                Workspace.open(REPO, url, settings=ConnectionSettings(read_only=True))
-            ),
+            Session(Workspace.open(REPO, url, settings=ConnectionSettings(read_only=True))),
         )
     )
     assert get(client, as_of=AS_OF).status_code == 503
@@ -151,9 +149,7 @@ def test_api_cannot_write_the_sqlite_file(tmp_path):
     with ws.adapter.connection() as conn, pytest.raises(DatabaseError, match="readonly"):
         ws.adapter.execute(conn, "UPDATE events SET price = '0'")
     assert (
-        get(
-            falcon.testing.TestClient(create_app(config(), DashboardService(ws))), as_of=AS_OF
-        ).status_code
+        get(falcon.testing.TestClient(create_app(config(), Session(ws))), as_of=AS_OF).status_code
         == 200
     )
 

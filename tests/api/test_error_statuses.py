@@ -9,7 +9,8 @@ import falcon.testing
 import pytest
 
 from api.app import create_app
-from api.service import DashboardService
+from runner.errors import ConfigError
+from runner.serving import Session
 from runner.tasks.build import seed
 from runner.workspace import Workspace
 from tests.api.conftest import AS_OF, PATH, bearer, config, token
@@ -34,9 +35,7 @@ def broken_client(tmp_path, db_url, stage: str) -> falcon.testing.TestClient:
     mart = root / MART
     assert old in mart.read_text()
     mart.write_text(mart.read_text().replace(old, new, 1))
-    return falcon.testing.TestClient(
-        create_app(config(), DashboardService(Workspace.open(root, db_url)))
-    )
+    return falcon.testing.TestClient(create_app(config(), Session(Workspace.open(root, db_url))))
 
 
 @pytest.mark.parametrize("stage", list(BREAKS))
@@ -56,3 +55,42 @@ def test_a_bad_parameter_on_a_broken_project_is_still_a_400(tmp_path, db_url):
     client = broken_client(tmp_path, db_url, "config")
     result = client.simulate_get(PATH, headers=bearer(token()), params={"start": "someday"})
     assert result.status_code == 400 and '"start"' in result.json["description"]
+
+
+def test_a_broken_param_default_stops_the_server_at_its_line(tmp_path):
+    """The project's own mistake is the server's: a located error when it starts, never
+    a 400 naming a parameter the client did not send."""
+    root = copy_project(tmp_path / "project")
+    text = (root / "project.yml").read_text(encoding="utf-8")
+    (root / "project.yml").write_text(text.replace("default: 7}", "default: 0}"))
+    line = 1 + text[: text.index("default: 7}")].count("\n")
+    with pytest.raises(ConfigError) as err:
+        create_app(config(project_dir=root, database=f"sqlite:///{tmp_path}/x.db"))
+    assert err.value.location() == f"project.yml:{line}" and "window_days" in err.value.message
+
+
+def test_a_broken_param_default_while_serving_keeps_the_last_good_project(tmp_path, caplog):
+    root = copy_project(tmp_path / "project")
+    url = f"sqlite:///{tmp_path}/x.db"
+    seed(Workspace.open(root, url))
+    session = Session(Workspace.open(root, url), watch=True, watch_interval=0)
+    client = falcon.testing.TestClient(create_app(config(), session))
+    params = {"as_of": AS_OF}
+    before = client.simulate_get(PATH, headers=bearer(token()), params=params)
+    project = root / "project.yml"
+    project.write_text(project.read_text(encoding="utf-8").replace("default: 7}", "default: 0}"))
+    with caplog.at_level(logging.ERROR):
+        after = client.simulate_get(PATH, headers=bearer(token()), params=params)
+    assert after.status_code == 200 and after.json == before.json
+    assert "project.yml:" in caplog.text and "window_days" in caplog.text
+
+
+def test_runner_dashboard_names_a_broken_param_default(tmp_path, capsys):
+    from runner.cli import main
+
+    root = copy_project(tmp_path / "project")
+    project = root / "project.yml"
+    project.write_text(project.read_text(encoding="utf-8").replace("default: 7}", "default: 0}"))
+    assert main(["dashboard", "--project-dir", str(root), "--database", "sqlite:///:memory:"]) == 2
+    err = capsys.readouterr().err
+    assert "project.yml:" in err and "params.window_days" in err and "invalid" in err

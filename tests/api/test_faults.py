@@ -13,9 +13,9 @@ import falcon.testing
 import pytest
 
 from api.app import create_app
-from api.service import DashboardService
 from runner.adapters import ConnectionSettings
 from runner.errors import DatabaseError
+from runner.serving import Session
 from runner.tasks.build import seed
 from runner.workspace import Workspace
 from tests.api.conftest import AS_OF, PATH, bearer, config, token
@@ -93,7 +93,7 @@ def test_postgres_going_away_is_503_then_recovers(pg_database):
     ws = Workspace.open(
         REPO, url, settings=ConnectionSettings(pool_size=2, pool_timeout=1.0, connect_timeout=2)
     )
-    client = falcon.testing.TestClient(create_app(config(), DashboardService(ws)))
+    client = falcon.testing.TestClient(create_app(config(), Session(ws)))
     try:
         assert get(client).status_code == 200
         proxy.cut()
@@ -128,7 +128,7 @@ def test_pool_exhausted_is_a_503(pg_database):
     ws = Workspace.open(
         REPO, pg_database, settings=ConnectionSettings(pool_size=1, pool_timeout=0.5)
     )
-    client = falcon.testing.TestClient(create_app(config(), DashboardService(ws)))
+    client = falcon.testing.TestClient(create_app(config(), Session(ws)))
     try:
         assert get(client).status_code == 200
         with ws.adapter.connection():
@@ -144,7 +144,7 @@ def test_sqlite_models_file_locked_by_another_writer_is_503_then_recovers(tmp_pa
     url = f"sqlite:///{tmp_path}/locked.db"
     seed(Workspace.open(REPO, url))
     ws = Workspace.open(REPO, url, settings=ConnectionSettings(read_only=True, lock_timeout=0.5))
-    client = falcon.testing.TestClient(create_app(config(), DashboardService(ws)))
+    client = falcon.testing.TestClient(create_app(config(), Session(ws)))
     writer = sqlite3.connect(tmp_path / "locked.analytics.db", isolation_level=None)
     writer.execute("BEGIN EXCLUSIVE")
     try:
@@ -161,7 +161,7 @@ def test_a_storefront_transaction_on_the_sources_file_does_not_block_the_api(tmp
     url = f"sqlite:///{tmp_path}/live.db"
     seed(Workspace.open(REPO, url))
     ws = Workspace.open(REPO, url, settings=ConnectionSettings(read_only=True, lock_timeout=0.5))
-    client = falcon.testing.TestClient(create_app(config(), DashboardService(ws)))
+    client = falcon.testing.TestClient(create_app(config(), Session(ws)))
     storefront = sqlite3.connect(tmp_path / "live.db", isolation_level=None, timeout=5)
     assert storefront.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     storefront.execute("BEGIN IMMEDIATE")
@@ -180,8 +180,8 @@ def test_broken_model_on_disk_keeps_the_last_good_project(tmp_path, caplog):
     root = copy_project(tmp_path / "project")
     url = f"sqlite:///{tmp_path}/p.db"
     seed(Workspace.open(root, url))
-    service = DashboardService(Workspace.open(root, url), watch=True, watch_interval=0)
-    client = falcon.testing.TestClient(create_app(config(), service))
+    session = Session(Workspace.open(root, url), watch=True, watch_interval=0)
+    client = falcon.testing.TestClient(create_app(config(), session))
     before = get(client).json
     model = root / "models/marts/sales_summary.sql"
     good = model.read_text()

@@ -10,8 +10,8 @@ import psycopg
 import pytest
 
 from api.app import create_app
-from api.service import DashboardService
 from runner.errors import DatabaseError
+from runner.serving import Session
 from runner.tasks.build import seed
 from runner.workspace import Workspace
 from tests.api.conftest import AS_OF, PATH, bearer, config, token
@@ -39,7 +39,7 @@ def api_role_url(pg_database):
 
 def test_api_role_serves_the_dashboard_but_cannot_touch_events(api_role_url):
     ws = Workspace.open(REPO, api_role_url)
-    client = falcon.testing.TestClient(create_app(config(), DashboardService(ws)))
+    client = falcon.testing.TestClient(create_app(config(), Session(ws)))
     result = client.simulate_get(PATH, headers=bearer(token()), params={"as_of": AS_OF})
     assert result.status_code == 200 and result.json["total_sales"] == 67
     with ws.adapter.connection() as conn:

@@ -11,9 +11,11 @@ import schemathesis
 from schemathesis import GenerationMode
 
 from api.app import create_app
-from api.query import DATE, parse_query
-from api.service import DashboardService
+from api.endpoint import DASHBOARD_STATS
+from api.period import DATE, resolve_request
 from runner.errors import ParamError
+from runner.project.loader import load_project
+from runner.serving import Session
 from runner.tasks.build import seed
 from runner.workspace import Workspace
 from tests.api.conftest import config, token
@@ -23,7 +25,7 @@ from tests.helpers import REPO
 def _app(tmp_dir):
     ws = Workspace.open(REPO, f"sqlite:///{tmp_dir}/openapi.db")
     seed(ws)
-    return create_app(config(), DashboardService(ws))
+    return create_app(config(), Session(ws))
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +73,7 @@ def filter_case(ctx, case) -> bool:
     dates = {k: query[k] for k in ("start", "end", "as_of") if isinstance(query.get(k), str)}
     if "start" in dates and _is_date(dates["start"]):
         try:
-            parse_query(dates)
+            resolve_request(DASHBOARD_STATS, load_project(REPO).params, dates)
         except ParamError as exc:
             return exc.param != "start"
     return True

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from api.service import DashboardService
+from api.service import EndpointService
 from runner.errors import ParamError
+from runner.serving import Session
 from runner.workspace import Workspace
 from tests.api.conftest import AS_OF, PATH, bearer, token
 from tests.helpers import REPO
@@ -66,8 +67,8 @@ def test_unknown_params_are_ignored(sqlite_client, extra):
 
 def test_as_of_never_reaches_sql_text(tmp_path):
     """The compiled SQL is the same whatever as_of is: it is a bound parameter."""
-    service = DashboardService(Workspace.open(REPO, f"sqlite:///{tmp_path}/x.db"))
-    compiled = service.compiled("total")
+    session = Session(Workspace.open(REPO, f"sqlite:///{tmp_path}/x.db"))
+    compiled = session.compiled(session.resolve({"mode": "total"}))
     texts = {name: m.sql for name, m in compiled.models.items()}
     assert all(":as_of" in texts[n] or "as_of" not in compiled.models[n].binds for n in texts)
     assert ":as_of" in texts["int_window_events"]
@@ -76,8 +77,8 @@ def test_as_of_never_reaches_sql_text(tmp_path):
 
 @pytest.mark.parametrize("mode", SQLISH)
 def test_hostile_mode_cannot_change_a_query(tmp_path, mode):
-    service = DashboardService(Workspace.open(REPO, f"sqlite:///{tmp_path}/x.db"))
+    service = EndpointService(Session(Workspace.open(REPO, f"sqlite:///{tmp_path}/x.db")))
     with pytest.raises(ParamError):
-        service.compiled(mode)
+        service.session.resolve({"mode": mode})
     with pytest.raises(ParamError):
-        service.compute(mode, AS_OF)
+        service.answer({"mode": mode, "as_of": AS_OF})

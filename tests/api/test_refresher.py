@@ -4,7 +4,8 @@ when due, and survives a failing pass; a server's app starts one."""
 from __future__ import annotations
 
 from api.refresher import Refresher
-from api.service import DashboardService
+from api.service import EndpointService
+from runner.serving import Session
 from runner.workspace import Workspace
 from tests.helpers import REPO, append_events, create_events
 
@@ -18,32 +19,32 @@ def purchase(id_: int, at: str = "2024-05-20 10:00:00") -> dict:
 
 def test_a_pass_applies_what_arrived_so_a_request_finds_nothing_to_apply(db_url):
     create_events(db_url, [purchase(1), purchase(2)])
-    service = DashboardService(Workspace.open(REPO, db_url))
-    refresher = Refresher(service, reconcile_every=3600)
+    service = EndpointService(Session(Workspace.open(REPO, db_url)))
+    refresher = Refresher(service.refresh, reconcile_every=3600)
     assert refresher.run_once() > 0  # builds the state
     append_events(db_url, [purchase(3)])
     assert refresher.run_once() > 0  # applies the arrival
     assert service.refresh() == 0  # nothing left for a request
-    assert service.compute("total", AS_OF)["total_sales"] == 3
+    assert service.answer({"mode": "total", "as_of": AS_OF})["total_sales"] == 3
 
 
 def test_reconciling_is_due_after_its_interval(db_url):
     create_events(db_url, [purchase(1), purchase(2)])
-    service = DashboardService(Workspace.open(REPO, db_url))
-    Refresher(service, reconcile_every=3600).run_once()
+    service = EndpointService(Session(Workspace.open(REPO, db_url)))
+    Refresher(service.refresh, reconcile_every=3600).run_once()
     ws = Workspace.open(REPO, db_url)
     with ws.adapter.connection() as conn:
         ws.adapter.execute(conn, "DELETE FROM events WHERE id = 2")
-    Refresher(service, reconcile_every=3600).run_once()  # not due: the deletion waits
-    assert service.compute("total", AS_OF)["total_sales"] == 2
-    Refresher(service, reconcile_every=0).run_once()  # due
-    assert service.compute("total", AS_OF)["total_sales"] == 1
+    Refresher(service.refresh, reconcile_every=3600).run_once()  # not due: the deletion waits
+    assert service.answer({"mode": "total", "as_of": AS_OF})["total_sales"] == 2
+    Refresher(service.refresh, reconcile_every=0).run_once()  # due
+    assert service.answer({"mode": "total", "as_of": AS_OF})["total_sales"] == 1
 
 
 def test_a_failing_pass_is_logged_and_the_next_one_works(tmp_path, caplog):
     url = f"sqlite:///{tmp_path}/late.db"
-    service = DashboardService(Workspace.open(REPO, url))
-    refresher = Refresher(service)
+    service = EndpointService(Session(Workspace.open(REPO, url)))
+    refresher = Refresher(service.refresh)
     assert refresher.run_once() == 0  # no events table yet
     assert "refresh failed" in caplog.text
     create_events(url, [purchase(1)])
@@ -57,7 +58,7 @@ def test_the_thread_applies_an_arrival_by_itself(db_url):
 
     create_events(db_url, [purchase(1)])
     ws = Workspace.open(REPO, db_url)
-    refresher = Refresher(DashboardService(ws), interval=0.05).start()
+    refresher = Refresher(EndpointService(Session(ws)).refresh, interval=0.05).start()
     try:
         append_events(db_url, [purchase(2)])
         deadline, stored = time.monotonic() + 30, 0

@@ -11,7 +11,7 @@ import pytest
 
 from api.app import create_app
 from api.auth import make_token
-from api.service import DashboardService
+from runner.serving import Session
 from runner.tasks.build import seed
 from runner.workspace import Workspace
 from tests.api.conftest import AS_OF, PATH, bearer, config
@@ -33,9 +33,7 @@ def store_client(tmp_path_factory) -> falcon.testing.TestClient:
     """The seeded app, with JWT_SECRET = the store's Django SECRET_KEY."""
     ws = Workspace.open(REPO, f"sqlite:///{tmp_path_factory.mktemp('store')}/store.db")
     seed(ws)
-    return falcon.testing.TestClient(
-        create_app(config(jwt_secret=DJANGO_KEY), DashboardService(ws))
-    )
+    return falcon.testing.TestClient(create_app(config(jwt_secret=DJANGO_KEY), Session(ws)))
 
 
 def status(client, token: str) -> int:

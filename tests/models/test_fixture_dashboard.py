@@ -1,8 +1,8 @@
 """The seed fixtures through the whole pipeline: seed, models, stitching.
 
-Expected bodies are tests/golden/dashboard_<mode>.json, produced by the plain-Python
-reference (tests/reference.py) and spot-checked by hand; the reference is also
-recomputed here so the golden files cannot drift from it unnoticed.
+Expected bodies are tests/golden/dashboard_<mode>.json, written by the plain-Python
+reference (``python -m tests.regenerate_golden``) and spot-checked by hand below; the
+reference is also recomputed here so the golden files cannot drift from it unnoticed.
 """
 
 from __future__ import annotations
@@ -13,12 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from api.service import DashboardService
+from api.service import EndpointService
+from runner.serving import Session
 from runner.tasks.build import seed
 from runner.workspace import Workspace
 from tests.fixtures.events_seed import FIXTURE_AS_OF, seed_rows
 from tests.helpers import REPO, pg_schema_url
 from tests.reference import compute
+from tests.regenerate_golden import golden_text
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 MODES = ("total", "unique")
@@ -32,17 +34,19 @@ def golden(mode: str) -> dict:
 def seeded(db_url):
     ws = Workspace.open(REPO, database=db_url)
     seed(ws)
-    return DashboardService(ws)
+    return EndpointService(Session(ws))
 
 
 @pytest.mark.parametrize("mode", MODES)
 def test_golden_matches_reference(mode):
+    """The committed files are what ``python -m tests.regenerate_golden`` writes."""
     assert compute(seed_rows(), mode, datetime.fromisoformat(FIXTURE_AS_OF)) == golden(mode)
+    assert (GOLDEN / f"dashboard_{mode}.json").read_text(encoding="utf-8") == golden_text(mode)
 
 
 @pytest.mark.parametrize("mode", MODES)
 def test_fixture_dashboard_matches_golden(seeded, mode):
-    body = seeded.compute(mode, FIXTURE_AS_OF)
+    body = seeded.answer({"mode": mode, "as_of": FIXTURE_AS_OF})
     expected = golden(mode)
     assert list(body) == list(expected)  # key order too
     for key in expected:
@@ -77,6 +81,6 @@ def test_sqlite_and_postgres_agree(tmp_path, pg_database):
     for url in (f"sqlite:///{tmp_path}/parity.db", pg_schema_url(pg_database)):
         ws = Workspace.open(REPO, database=url)
         seed(ws)
-        service = DashboardService(ws)
-        bodies.append([service.compute(mode, FIXTURE_AS_OF) for mode in MODES])
+        service = EndpointService(Session(ws))
+        bodies.append([service.answer({"mode": mode, "as_of": FIXTURE_AS_OF}) for mode in MODES])
     assert bodies[0] == bodies[1]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import threading
 
-from api.service import DashboardService
+from api.service import EndpointService
+from runner.serving import Session
 from runner.workspace import Workspace
 from tests.helpers import REPO, append_events
 from tests.reference import compute
@@ -28,11 +29,11 @@ def test_an_id_committed_after_a_higher_one_is_still_counted(events_db):
     processed. The incremental run re-checks var('late_commit_ids') ids below its mark."""
     rows = [event(i, "purchase", f"s{i}", "2024-05-20 10:00:00", price="10") for i in (1, 2, 20)]
     url = events_db(rows)
-    service = DashboardService(Workspace.open(REPO, url))
-    assert service.compute("total", AS_OF)["total_sales"] == 3
+    service = EndpointService(Session(Workspace.open(REPO, url)))
+    assert service.answer({"mode": "total", "as_of": AS_OF})["total_sales"] == 3
     late = event(15, "purchase", "s1", "2024-05-21 10:00:00", price="5")
     append_events(url, [late])
-    body = service.compute("unique", AS_OF)
+    body = service.answer({"mode": "unique", "as_of": AS_OF})
     assert body["total_sales"] == 4
     assert body == reference([*rows, late])
 
@@ -43,13 +44,13 @@ def test_a_late_event_changes_which_event_is_first_in_the_window(events_db):
     rows = [event(1, "page_view", "s1", "2024-05-20 10:00:00", source="google"),
             event(2, "product_view", "s1", "2024-05-20 10:01:00", product_slug="tee")]  # fmt: skip
     url = events_db(rows)
-    service = DashboardService(Workspace.open(REPO, url))
-    assert service.compute("unique", AS_OF)["traffic_sources"] == [
+    service = EndpointService(Session(Workspace.open(REPO, url)))
+    assert service.answer({"mode": "unique", "as_of": AS_OF})["traffic_sources"] == [
         {"source": "google", "sessions": 1}
     ]
     late = event(3, "page_view", "s1", "2024-05-20 09:59:59.999999", source="ig")
     append_events(url, [late])
-    body = service.compute("unique", AS_OF)
+    body = service.answer({"mode": "unique", "as_of": AS_OF})
     assert body["traffic_sources"] == [{"source": "ig", "sessions": 1}]
     assert body["session_stats"]["unique_sessions"] == 1
     assert body == reference([*rows, late])
@@ -59,13 +60,17 @@ def test_concurrent_requests_apply_a_batch_once(events_db):
     rows = [event(i, "product_view", f"s{i % 7}", f"2024-05-2{i % 3} 10:{i % 60:02d}:00",
                   product_slug=f"p{i % 4}") for i in range(1, 200)]  # fmt: skip
     url = events_db(rows[:50])
-    DashboardService(Workspace.open(REPO, url)).compute("total", AS_OF)
+    EndpointService(Session(Workspace.open(REPO, url))).answer({"mode": "total", "as_of": AS_OF})
     append_events(url, rows[50:])
     bodies, errors = [], []
 
     def request() -> None:
         try:
-            bodies.append(DashboardService(Workspace.open(REPO, url)).compute("unique", AS_OF))
+            bodies.append(
+                EndpointService(Session(Workspace.open(REPO, url))).answer(
+                    {"mode": "unique", "as_of": AS_OF}
+                )
+            )
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
@@ -94,15 +99,17 @@ def test_late_events_in_whole_weeks_of_a_long_window(events_db):
                   product_slug=f"p{i % 3}", price="10", source="google")
             for i in range(1, 120)]  # fmt: skip
     url = events_db(rows)
-    service = DashboardService(Workspace.open(REPO, url))
-    assert service.compute("unique", AS_OF, 90) == compute(rows, "unique", _as_of(), 90)
+    service = EndpointService(Session(Workspace.open(REPO, url)))
+    assert service.answer({"mode": "unique", "as_of": AS_OF}, days=90) == compute(
+        rows, "unique", _as_of(), 90
+    )
     late = [event(200, "product_view", "s1", "2024-03-05 08:00:00", product_slug="p1"),
             event(201, "purchase", "s4", "2024-04-10 23:59:59.999999", product_slug="p2",
                   price="7"),
             event(202, "page_view", "s5", "2024-05-21 10:00:00", source="ig")]  # fmt: skip
     append_events(url, late)
     for mode in ("unique", "total"):
-        body = service.compute(mode, AS_OF, 90)
+        body = service.answer({"mode": mode, "as_of": AS_OF}, days=90)
         assert body == compute([*rows, *late], mode, _as_of(), 90), mode
 
 

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from api.query import parse_query
-from api.service import DashboardService
+from api.service import EndpointService
+from runner.project.params import ParamValues
+from runner.serving import Session
 from runner.workspace import Workspace
 from tests.helpers import REPO, append_events, create_events, pg_schema_url
 from tests.reference import compute
@@ -89,11 +90,11 @@ def events(draw):
 
 
 @pytest.fixture(scope="module")
-def services(tmp_path_factory, pg_database) -> dict[str, DashboardService]:
+def services(tmp_path_factory, pg_database) -> dict[str, EndpointService]:
     """One service per engine for every example: each compiles the project once (every
     example reloads its events, which drops the incremental tables)."""
     urls = f"sqlite:///{tmp_path_factory.mktemp('prop')}/prop.db", pg_schema_url(pg_database)
-    return {url: DashboardService(Workspace.open(REPO, url)) for url in urls}
+    return {url: EndpointService(Session(Workspace.open(REPO, url))) for url in urls}
 
 
 @pytest.mark.slow
@@ -125,12 +126,12 @@ def test_engines_and_reference_agree(services, drawn, split, every):
     bodies, changed = {}, {}
     for url, service in services.items():
         create_events(url, first)
-        service.compute("total", as_of.isoformat(), days)
+        service.answer({"mode": "total", "as_of": as_of.isoformat()}, days=days)
         append_events(url, later)
-        bodies[url] = [service.compute(*request(mode, as_of, days)) for mode in MODES]
+        bodies[url] = [service.compute(request(service, mode, as_of, days)) for mode in MODES]
         change_source(url, deleted, moved)
         service.refresh(reconcile=True)
-        changed[url] = [service.compute(*request(mode, as_of, days)) for mode in MODES]
+        changed[url] = [service.compute(request(service, mode, as_of, days)) for mode in MODES]
     for got, truth in ((bodies, rows), (changed, final)):
         reference = [compute(truth, mode, as_of, days) for mode in MODES]
         sqlite_body, pg_body = got.values()
@@ -155,12 +156,15 @@ def change_source(url: str, deleted: set[int], moved: dict[int, dict]) -> None:
 MODES = ("total", "unique")
 
 
-def request(mode: str, as_of: datetime, days: int) -> tuple[str, str, int]:
-    """(mode, as_of, N) for the service: read from start/end like the admin page sends
-    them when as_of is the end of a day, else given directly."""
+def request(service: EndpointService, mode: str, as_of: datetime, days: int) -> ParamValues:
+    """The request's params: read from start/end like the admin page sends them when
+    as_of is the end of a day, else given directly."""
     if as_of.time() != time(23, 59, 59, 999999):
-        return mode, as_of.isoformat(), days
+        return service.request({"mode": mode, "as_of": as_of.isoformat()}, days=days)
     end = as_of.date()
-    query = parse_query({"mode": mode, "start": str(end - timedelta(days=days)), "end": str(end)})
-    assert query.as_of == as_of.strftime("%Y-%m-%d %H:%M:%S.%f") and query.days == days
-    return query.mode, query.as_of, query.days
+    values = service.request(
+        {"mode": mode, "start": str(end - timedelta(days=days)), "end": str(end)}
+    )
+    assert values["as_of"] == as_of.strftime("%Y-%m-%d %H:%M:%S.%f")
+    assert values["window_days"] == days
+    return values

@@ -9,7 +9,8 @@ from datetime import datetime
 import pytest
 
 from api.refresher import Refresher
-from api.service import DashboardService
+from api.service import EndpointService
+from runner.serving import Session
 from runner.workspace import Workspace
 from tests.fixtures.events_seed import FIXTURE_AS_OF, seed_rows
 from tests.helpers import REPO, create_events
@@ -32,8 +33,8 @@ def reference(rows: list[dict]) -> list[dict]:
 def store(db_url):
     rows = seed_rows()
     create_events(db_url, rows)
-    service = DashboardService(Workspace.open(REPO, db_url))
-    assert [service.compute(m, FIXTURE_AS_OF) for m in MODES] == reference(rows)
+    service = EndpointService(Session(Workspace.open(REPO, db_url)))
+    assert [service.answer({"mode": m, "as_of": FIXTURE_AS_OF}) for m in MODES] == reference(rows)
     return db_url, service, rows
 
 
@@ -41,11 +42,11 @@ def test_purged_purchases_leave_the_totals_after_reconciling(store):
     url, service, rows = store
     purged = [r["id"] for r in rows if r["event_type"] == "purchase"][:15]
     change_at_the_source(url, f"DELETE FROM events WHERE id IN ({', '.join(map(str, purged))})")
-    before = service.compute("total", FIXTURE_AS_OF)["total_sales"]
+    before = service.answer({"mode": "total", "as_of": FIXTURE_AS_OF})["total_sales"]
     assert before == reference(rows)[0]["total_sales"]  # not reconciled yet: documented
     service.refresh(reconcile=True)
     left = [r for r in rows if r["id"] not in purged]
-    assert [service.compute(m, FIXTURE_AS_OF) for m in MODES] == reference(left)
+    assert [service.answer({"mode": m, "as_of": FIXTURE_AS_OF}) for m in MODES] == reference(left)
 
 
 def test_updated_rows_are_reconciled(store):
@@ -63,9 +64,11 @@ def test_updated_rows_are_reconciled(store):
     for id_, fields in edits.items():
         sets = ", ".join(f"{k} = :{k}" for k in fields)
         change_at_the_source(url, f"UPDATE events SET {sets} WHERE id = :id", {**fields, "id": id_})
-    Refresher(service, reconcile_every=0).run_once()
+    Refresher(service.refresh, reconcile_every=0).run_once()
     changed = [dict(r, **edits.get(r["id"], {})) for r in rows]
-    assert [service.compute(m, FIXTURE_AS_OF) for m in MODES] == reference(changed)
+    assert [service.answer({"mode": m, "as_of": FIXTURE_AS_OF}) for m in MODES] == reference(
+        changed
+    )
 
 
 def test_a_row_deleted_then_inserted_again_comes_back(store):
@@ -80,4 +83,4 @@ def test_a_row_deleted_then_inserted_again_comes_back(store):
         {c: gone[c] for c in columns},
     )
     service.refresh(reconcile=True)
-    assert [service.compute(m, FIXTURE_AS_OF) for m in MODES] == reference(rows)
+    assert [service.answer({"mode": m, "as_of": FIXTURE_AS_OF}) for m in MODES] == reference(rows)

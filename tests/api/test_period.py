@@ -6,14 +6,29 @@ from datetime import datetime, timezone
 
 import pytest
 
-from api.query import DashboardQuery, parse_query
+from api.endpoint import DASHBOARD_STATS
+from api.period import resolve_request
 from runner.errors import ParamError
+from runner.project.loader import load_project
+from tests.helpers import REPO
 
 NOW = datetime(2026, 11, 28, 15, 30, 0, 250000, tzinfo=timezone.utc)
 NOW_TEXT = "2026-11-28 15:30:00.250000"
 
 
-def query(**params) -> DashboardQuery:
+PARAMS = load_project(REPO).params
+
+
+def DashboardQuery(mode: str, as_of: str, days: int) -> dict:
+    """What a request resolves to: the project's params mode, as_of and window_days."""
+    return {"mode": mode, "as_of": as_of, "window_days": days}
+
+
+def parse_query(params, now=NOW, days=None) -> dict:
+    return dict(resolve_request(DASHBOARD_STATS, PARAMS, params, now, days))
+
+
+def query(**params) -> dict:
     return parse_query(params, now=NOW)
 
 
@@ -44,7 +59,7 @@ def test_no_period_is_seven_days_as_of_now():
 def test_start_without_end_counts_from_the_date_of_as_of():
     got = query(start="2024-05-12", as_of="2024-05-22T08:00:00-05:00")
     assert got == DashboardQuery("total", "2024-05-22 13:00:00.000000", 10)
-    assert query(start="2026-11-27").days == 1  # without as_of: from today
+    assert query(start="2026-11-27")["window_days"] == 1  # without as_of: from today
 
 
 def test_an_end_alone_keeps_seven_days():
@@ -52,7 +67,7 @@ def test_an_end_alone_keeps_seven_days():
 
 
 def test_days_can_be_given_directly_but_not_with_start():
-    assert parse_query({}, now=NOW, days=90).days == 90
+    assert parse_query({}, now=NOW, days=90)["window_days"] == 90
     with pytest.raises(ParamError) as err:
         parse_query({"start": "2026-11-01"}, now=NOW, days=30)
     assert err.value.param == "days"
@@ -83,8 +98,8 @@ def test_bad_periods_name_the_parameter(params, param):
 
 
 def test_a_year_is_the_longest_window():
-    assert query(start="2025-11-28", end="2026-11-28").days == 365
-    assert query(start="2024-02-28", end="2025-02-28").days == 366  # across a leap day
+    assert query(start="2025-11-28", end="2026-11-28")["window_days"] == 365
+    assert query(start="2024-02-28", end="2025-02-28")["window_days"] == 366  # across a leap day
 
 
 def test_other_parameters_are_ignored():
