@@ -38,10 +38,13 @@ def input_columns(project: Project) -> dict[str, dict[str, str]]:
     return schema
 
 
-def output_columns(compiled: CompiledProject, names: Iterable[str]) -> dict[str, dict[str, str]]:
+def output_columns(
+    compiled: CompiledProject, names: Iterable[str], typed: bool = True
+) -> dict[str, dict[str, str]]:
     """The output columns of ``names`` and of every ancestor they need, in DAG order, each
-    with its type in the compiled dialect where sqlglot can tell it ("" otherwise), from
-    the types the sources declare."""
+    with its type in the compiled dialect where sqlglot can tell it ("" otherwise, and
+    always without ``typed``, which saves most of the time), from the types the sources
+    declare."""
     wanted = set(names)
     wanted |= set().union(*(compiled.graph.ancestors(n) for n in wanted))
     schema: dict[str, dict[str, str]] = {
@@ -54,12 +57,12 @@ def output_columns(compiled: CompiledProject, names: Iterable[str]) -> dict[str,
     found: dict[str, dict[str, str]] = {}
     for name in compiled.graph.order:
         if name in wanted:
-            found[name] = _columns(compiled.models[name].sql, schema, compiled.dialect)
+            found[name] = _columns(compiled.models[name].sql, schema, compiled.dialect, typed)
             schema[name] = {c: t or "UNKNOWN" for c, t in found[name].items()}
     return found
 
 
-def _columns(sql: str, schema: dict, dialect: str) -> dict[str, str]:
+def _columns(sql: str, schema: dict, dialect: str, typed: bool) -> dict[str, str]:
     try:
         expression = sqlglot.parse_one(sql, read=dialect)
     except ParseError:
@@ -71,9 +74,11 @@ def _columns(sql: str, schema: dict, dialect: str) -> dict[str, str]:
             expression = qualify(
                 expression, schema=schema, dialect=dialect, validate_qualify_columns=False
             )
-            expression = annotate_types(
-                expression, schema=schema, dialect=dialect, expression_metadata=_metadata(dialect)
-            )
+            if typed:
+                rules = _metadata(dialect)
+                expression = annotate_types(
+                    expression, schema=schema, dialect=dialect, expression_metadata=rules
+                )
         except (OptimizeError, RunnerError, SqlglotError):
             pass
     if any(s.is_star for s in expression.selects):

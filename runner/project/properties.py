@@ -32,6 +32,8 @@ import yaml
 from runner.errors import ConfigError
 from runner.project.doc_blocks import load_doc_blocks, resolve_docs
 from runner.project.generic_tests import DataTest, numbered, parse_test
+from runner.project.yamlfile import compose
+from runner.project.yamlfile import plain as node_value
 
 __all__ = ["DataTest", "ModelProperties", "UnitTest", "load_properties", "load_unit_tests"]
 
@@ -82,7 +84,7 @@ INPUT = re.compile(r"""^\s*(ref|source)\(\s*'([^']+)'\s*(?:,\s*'([^']+)'\s*)?\)\
 
 def _unit(node, rel: str, sources: dict) -> UnitTest:
     line = node.start_mark.line + 1
-    spec = yaml.safe_load(yaml.serialize(node)) or {}
+    spec = node_value(node) or {}
     if not isinstance(spec, dict) or not {"name", "model", "expect"} <= set(spec):
         raise ConfigError("a unit test needs name, model, given and expect", path=rel, line=line)
     given = []
@@ -120,7 +122,7 @@ def _unit(node, rel: str, sources: dict) -> UnitTest:
 
 def _compose(path: Path, rel: str):
     try:
-        return yaml.compose(path.read_text(encoding="utf-8"))
+        return compose(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise ConfigError(
@@ -166,7 +168,7 @@ def load_properties(root: Path, dirs: list[str]) -> dict[str, ModelProperties]:
 
 def _file(path: Path, rel: str, blocks: dict[str, str]) -> list[ModelProperties]:
     try:
-        data = yaml.compose(path.read_text(encoding="utf-8"))
+        data = compose(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise ConfigError(
@@ -207,7 +209,7 @@ def _get(node, key: str):
 
 
 def _model(node, rel: str, blocks: dict[str, str]) -> ModelProperties:
-    plain = yaml.safe_load(yaml.serialize(node))
+    plain = node_value(node)
     if not isinstance(plain, dict) or "name" not in plain:
         raise ConfigError(
             "each entry under models: needs a name", path=rel, line=node.start_mark.line + 1
@@ -218,7 +220,7 @@ def _model(node, rel: str, blocks: dict[str, str]) -> ModelProperties:
     columns, types = {}, {}
     for col_node in _seq(_get(node, "columns")):
         _known_keys(col_node, COLUMN_KEYS, rel, "a column's properties")
-        col = yaml.safe_load(yaml.serialize(col_node))
+        col = node_value(col_node)
         line = col_node.start_mark.line + 1
         where = f"{name}.{col['name']}"
         columns[col["name"]] = resolve_docs(col.get("description", ""), blocks, where, rel, line)
@@ -235,7 +237,7 @@ def _seq(node) -> list:
 
 
 def _test(node, model: str, column: str | None, rel: str) -> DataTest:
-    value = yaml.safe_load(yaml.serialize(node))
+    value = node_value(node)
     return parse_test(value, model, column, rel, node.start_mark.line + 1)
 
 

@@ -57,3 +57,18 @@ def load_yaml_text(text: str, rel: str) -> Any:
             path=rel,
             line=mark.line + 1 if mark else None,
         ) from None
+
+
+#: libyaml's parser where PyYAML was built with it (the wheels are), else pure Python
+_FAST = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def compose(text: str) -> yaml.Node | None:
+    """The YAML node tree of ``text`` (nodes keep their line marks)."""
+    return yaml.compose(text, Loader=_FAST)
+
+
+def plain(node: yaml.Node) -> Any:
+    """The Python value of a composed node, constructed directly (no round trip
+    through text)."""
+    return yaml.constructor.SafeConstructor().construct_document(node)
