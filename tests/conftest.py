@@ -1,21 +1,27 @@
-"""Shared fixtures: both engines, throw-away projects, events tables.
+"""Shared fixtures: both engines, throw-away projects, events tables, the seeded store.
 
 PostgreSQL tests use a fresh database for the test session on the server named by
 $TEST_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/postgres), and a fresh
 schema per test inside it. Where no server answers they are skipped with the reason.
+
+The store's seed fixtures are loaded and its incremental state built once per session
+and engine (``store_template``); a test gets a private copy (``store_db``: a copy of
+the SQLite files, or a PostgreSQL database made from the template), so a test may
+write and the next one still starts from the fixtures, without paying for the seed.
 """
 
 from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import textwrap
 import uuid
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import create_events, pg_schema_url
+from tests.helpers import REPO, create_events, pg_schema_url
 
 SERVER_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 ENGINES = ("sqlite", "postgres")
@@ -36,6 +42,88 @@ def pg_database():
     yield f"{base}/{name}"
     admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.close()
+
+
+class StoreTemplates:
+    """The seeded store, per engine, made on first use (a run of SQLite tests alone
+    never connects to PostgreSQL)."""
+
+    AS_OF = "2024-05-22T12:00:00Z"  # the fixtures' instant: the state built is theirs
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.made: dict[str, str] = {}
+        self.copies = itertools.count(1)
+
+    def template(self, engine: str) -> str:
+        if engine not in self.made:
+            url = self._sqlite() if engine == "sqlite" else self._postgres()
+            self._fill(url)
+            self.made[engine] = url
+        return self.made[engine]
+
+    def copy(self, engine: str, folder: Path) -> str:
+        """A private database holding exactly the template's tables and rows."""
+        template = self.template(engine)
+        if engine == "sqlite":
+            source = Path(template.removeprefix("sqlite:///"))
+            for path in source.parent.glob("store*.db"):
+                shutil.copyfile(path, folder / path.name)
+            return f"sqlite:///{folder / source.name}"
+        name = f"runner_test_{uuid.uuid4().hex[:10]}_{next(self.copies)}"
+        with _admin() as admin:
+            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template.rpartition("/")[2]}"')
+        return f"{SERVER_URL.rpartition('/')[0]}/{name}"
+
+    def _sqlite(self) -> str:
+        return f"sqlite:///{self.folder / 'store.db'}"
+
+    def _postgres(self) -> str:
+        name = f"runner_test_{uuid.uuid4().hex[:10]}_tmpl"
+        with _admin() as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        return f"{SERVER_URL.rpartition('/')[0]}/{name}"
+
+    def _fill(self, url: str) -> None:
+        from api.service import EndpointService
+        from runner.serving import Session
+        from runner.tasks.build import seed
+        from runner.workspace import Workspace
+
+        workspace = Workspace.open(REPO, url)
+        seed(workspace)
+        EndpointService(Session(workspace)).answer({"as_of": self.AS_OF})
+        workspace.adapter.close()  # a template database must have no connection left
+
+    def drop(self, url: str) -> None:
+        if not url.startswith("sqlite"):
+            with _admin() as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{url.rpartition("/")[2]}" WITH (FORCE)')
+
+
+def _admin():
+    import psycopg
+
+    return psycopg.connect(SERVER_URL, autocommit=True, connect_timeout=3)
+
+
+@pytest.fixture(scope="session")
+def store_templates(tmp_path_factory):
+    templates = StoreTemplates(tmp_path_factory.mktemp("store_template"))
+    yield templates
+    for url in templates.made.values():
+        templates.drop(url)
+
+
+@pytest.fixture
+def store_db(engine, store_templates, tmp_path, request) -> str:
+    """A private copy of the store's seed fixtures on the engine under test, with the
+    incremental state built as of the fixtures' instant."""
+    if engine == "postgres":
+        request.getfixturevalue("pg_database")  # skips, saying why, without a server
+    url = store_templates.copy(engine, tmp_path)
+    yield url
+    store_templates.drop(url)
 
 
 @pytest.fixture(params=ENGINES)

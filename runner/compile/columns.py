@@ -11,6 +11,7 @@ leave out with NULL, as dbt does.
 from __future__ import annotations
 
 import csv
+import functools
 from collections.abc import Iterable
 
 import sqlglot
@@ -45,24 +46,53 @@ def output_columns(
     with its type in the compiled dialect where sqlglot can tell it ("" otherwise, and
     always without ``typed``, which saves most of the time), from the types the sources
     declare."""
-    wanted = set(names)
-    wanted |= set().union(*(compiled.graph.ancestors(n) for n in wanted))
-    schema: dict[str, dict[str, str]] = {
-        table: dict.fromkeys(columns, "UNKNOWN")
-        for table, columns in input_columns(compiled.project).items()
-    }
-    for source in compiled.project.sources.values():
-        if source.identifier in schema:
-            schema[source.identifier].update(dict(source.column_types))
-    found: dict[str, dict[str, str]] = {}
-    for name in compiled.graph.order:
-        if name in wanted:
-            found[name] = _columns(compiled.models[name].sql, schema, compiled.dialect, typed)
-            schema[name] = {c: t or "UNKNOWN" for c, t in found[name].items()}
-    return found
+    return ColumnInference(compiled, typed).of(names)
 
 
-def _columns(sql: str, schema: dict, dialect: str, typed: bool) -> dict[str, str]:
+class ColumnInference:
+    """Output columns of a compiled project's models, each model inferred once (a caller
+    asking for several keeps one of these)."""
+
+    def __init__(self, compiled: CompiledProject, typed: bool = True) -> None:
+        self.compiled, self.typed = compiled, typed
+        self.schema: dict[str, dict[str, str]] = {
+            table: dict.fromkeys(columns, "UNKNOWN")
+            for table, columns in input_columns(compiled.project).items()
+        }
+        for source in compiled.project.sources.values():
+            if source.identifier in self.schema:
+                self.schema[source.identifier].update(dict(source.column_types))
+        self.found: dict[str, dict[str, str]] = {}
+
+    def of(self, names: Iterable[str]) -> dict[str, dict[str, str]]:
+        """``names`` and the built ancestors their SQL reads (an ephemeral ancestor is
+        inlined in it, so only a model asked for by name is inferred when ephemeral)."""
+        graph, models = self.compiled.graph, self.compiled.models
+        wanted = set(names)
+        wanted |= {
+            a
+            for n in set(wanted)
+            for a in graph.ancestors(n)
+            if models[a].materialized != "ephemeral"
+        }
+        for name in graph.order:
+            if name in wanted and name not in self.found:
+                key = tuple((t, tuple(c.items())) for t, c in sorted(self.schema.items()))
+                sql, dialect = models[name].sql, self.compiled.dialect
+                self.found[name] = dict(_columns(sql, key, dialect, self.typed))
+                self.schema[name] = {c: t or "UNKNOWN" for c, t in self.found[name].items()}
+        return {n: self.found[n] for n in graph.order if n in wanted}
+
+
+@functools.lru_cache(maxsize=1024)
+def _columns(sql: str, schema_key: tuple, dialect: str, typed: bool) -> tuple[tuple[str, str], ...]:
+    """(column, type) of a query's output: a pure function of the SQL and the columns of
+    what it reads, kept for the process (the same models are inferred again for each
+    compiled variant of a project: per unit test's vars, per API mode)."""
+    return tuple(_infer(sql, {t: dict(c) for t, c in schema_key}, dialect, typed).items())
+
+
+def _infer(sql: str, schema: dict, dialect: str, typed: bool) -> dict[str, str]:
     try:
         expression = sqlglot.parse_one(sql, read=dialect)
     except ParseError:

@@ -7,6 +7,7 @@ it, so the API compiles once per ``mode`` and reuses the result for every reques
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -218,28 +219,34 @@ def _own_sql(model: CompiledModel) -> str:
 
 def _check_and_transpile(model: RenderedModel, source_dialect: str | None, target: str) -> str:
     """Parse with sqlglot before any database sees the SQL; transpile when dialects differ."""
+    outcome = _checked(model.sql, source_dialect, target)
+    if isinstance(outcome, str):
+        return outcome
+    kind, detail = outcome
+    if kind == "parse":
+        raise _parse_error(model, detail) from None
+    raise CompileError(detail, model=model.name, path=model.path, line=1)
+
+
+@functools.lru_cache(maxsize=2048)
+def _checked(sql: str, source_dialect: str | None, target: str) -> str | tuple[str, Any]:
+    """The SQL to run, or (what is wrong, its detail): a pure function of the text and the
+    dialects, kept for the process, because the same models are compiled again and
+    again with other vars or choices (per API mode, per unit test, per test)."""
     read = source_dialect or target
     try:
-        statements = [s for s in sqlglot.parse(model.sql, read=read) if s is not None]
+        statements = [s for s in sqlglot.parse(sql, read=read) if s is not None]
     except (ParseError, TokenError) as exc:
-        raise _parse_error(model, exc) from None
+        return "parse", exc
     if len(statements) != 1:
-        raise CompileError(
-            f"a model must be exactly one SELECT statement, found {len(statements)}",
-            model=model.name,
-            path=model.path,
-            line=1,
-        )
+        return "shape", f"a model must be exactly one SELECT statement, found {len(statements)}"
     if not isinstance(statements[0], sqlglot.exp.Query):
-        raise CompileError(
-            f"a model must be a SELECT (or WITH ... SELECT), not {statements[0].key.upper()}",
-            model=model.name,
-            path=model.path,
-            line=1,
+        return "shape", (
+            f"a model must be a SELECT (or WITH ... SELECT), not {statements[0].key.upper()}"
         )
     if _unshadow_import_ctes(statements[0]) or (source_dialect and source_dialect != target):
         return statements[0].sql(dialect=target, pretty=True)
-    return model.sql
+    return sql
 
 
 def _unshadow_import_ctes(query: sqlglot.exp.Expression) -> bool:

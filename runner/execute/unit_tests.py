@@ -9,6 +9,7 @@ the columns its YAML declares and the rows leave out. In-memory SQLite by defaul
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from runner.adapters.base import quote
-from runner.compile.columns import output_columns
+from runner.compile.columns import ColumnInference
 from runner.compile.compiler import compile_project
 from runner.errors import ConfigError, RunnerError
 from runner.project.properties import UnitTest
@@ -46,13 +47,13 @@ def _literal(value: Any) -> str:
 
 
 def _input_sql(
-    ws, renderer: Renderer, compiled, relation: str, rows: tuple[dict, ...], conn: Any
+    ws, cache: _Compiled, compiled, relation: str, rows: tuple[dict, ...], conn: Any
 ) -> tuple[str, bool]:
     """(statement creating the TEMP input, whether rows still need inserting)."""
     project = ws.project
     source = next((s for s in project.sources.values() if s.identifier == relation), None)
     if source is not None and source.create_macro:
-        ddl = renderer.call_macro(source.create_macro, project.vars, {})
+        ddl = cache.renderer.call_macro(source.create_macro, project.vars, {})
         return re.sub(r"^\s*CREATE\s+TABLE", "CREATE TEMP TABLE", ddl, count=1, flags=re.I), True
     if ws.adapter.relation_kind(conn, relation) or ws.adapter.relation_kind(
         conn, relation, source=True
@@ -64,7 +65,7 @@ def _input_sql(
             True,
         )
     props = project.properties.get(relation)
-    inferred = _output_columns(compiled, relation)
+    inferred = cache.output_columns(compiled, relation)
     given = {k for r in rows for k in r}
     columns = list(dict.fromkeys([*inferred, *(props.columns if props else ()), *given]))
     if not columns:
@@ -87,24 +88,45 @@ def _input_sql(
     return f"CREATE TEMP TABLE {quote(relation)} AS\n" + "\nUNION ALL\n".join(selects), False
 
 
-def _output_columns(compiled, relation: str) -> dict[str, str]:
-    """A parent model's output columns, inferred through the DAG (runner/compile/
-    columns.py): a column the rows leave out is NULL, as dbt fills it, so a column the
-    project adds upstream (a new distinct key's flags) does not break tests that omit it."""
-    if relation not in compiled.models:
-        return {}
-    return output_columns(compiled, [relation])[relation]
+class _Compiled:
+    """What a run of unit tests compiles, once each: the project per distinct ``vars``
+    (most tests share none), and each compiled project's inferred output columns."""
+
+    def __init__(self, ws, renderer: Renderer) -> None:
+        self.ws, self.renderer = ws, renderer
+        self._projects: dict[str, Any] = {}
+        self._columns: dict[int, ColumnInference] = {}
+
+    def project(self, vars: dict[str, Any]):
+        key = json.dumps(vars, sort_keys=True, default=str)
+        if key not in self._projects:
+            ws = self.ws
+            self._projects[key] = compile_project(
+                ws.project, ws.dialect, vars, bind=True, renderer=self.renderer
+            )
+        return self._projects[key]
+
+    def output_columns(self, compiled, relation: str) -> dict[str, str]:
+        """A parent model's output columns, inferred through the DAG (runner/compile/
+        columns.py): a column the rows leave out is NULL, as dbt fills it, so a column the
+        project adds upstream (a new distinct key's flags) does not break tests that omit
+        it."""
+        if relation not in compiled.models:
+            return {}
+        if id(compiled) not in self._columns:
+            self._columns[id(compiled)] = ColumnInference(compiled)
+        return self._columns[id(compiled)].of([relation])[relation]
 
 
-def _run_one(ws, renderer: Renderer, test: UnitTest) -> UnitResult:
+def _run_one(ws, cache: _Compiled, test: UnitTest) -> UnitResult:
     start = time.perf_counter()
-    compiled = compile_project(ws.project, ws.dialect, test.vars, bind=True, renderer=renderer)
+    compiled = cache.project(test.vars)
     model = compiled.models[test.model]
     check_inputs(compiled, test)
     adapter = ws.adapter
     with adapter.connection() as conn, adapter.transaction(conn, rollback=True):
         for relation, rows in test.given:
-            statement, insert = _input_sql(ws, renderer, compiled, relation, rows, conn)
+            statement, insert = _input_sql(ws, cache, compiled, relation, rows, conn)
             adapter.execute(conn, statement)
             if insert and rows:
                 columns = list(dict.fromkeys(k for r in rows for k in r))
@@ -203,15 +225,14 @@ def compare(expected: list[dict], got: list[dict], ordered: bool) -> list[str]:
 
 def run_unit_tests(ws, selectors: list[str] | None) -> list[UnitResult]:
     renderer = Renderer(ws.project, ws.dialect, query=ws.query)
-    selected = set(
-        compile_project(ws.project, ws.dialect, {}, renderer=renderer).graph.select(selectors)
-    )
+    cache = _Compiled(ws, renderer)
+    selected = set(cache.project({}).graph.select(selectors))
     results = []
     for test in sorted(ws.project.unit_tests.values(), key=lambda t: t.name):
         if test.model not in selected:
             continue
         try:
-            results.append(_run_one(ws, renderer, test))
+            results.append(_run_one(ws, cache, test))
         except RunnerError as exc:
             results.append(
                 UnitResult(

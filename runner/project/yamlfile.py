@@ -27,7 +27,11 @@ class LineDict(dict):
         return self.lines.get(key, self.line)
 
 
-class _Loader(yaml.SafeLoader):
+#: libyaml's parser where PyYAML was built with it (the wheels are), else pure Python
+_FAST = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_FAST):
     def construct_mapping(self, node, deep=False):  # noqa: ANN001 - PyYAML's signature
         self.flatten_mapping(node)
         mapping = LineDict()
@@ -57,10 +61,6 @@ def load_yaml_text(text: str, rel: str) -> Any:
             path=rel,
             line=mark.line + 1 if mark else None,
         ) from None
-
-
-#: libyaml's parser where PyYAML was built with it (the wheels are), else pure Python
-_FAST = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def compose(text: str) -> yaml.Node | None:

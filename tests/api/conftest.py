@@ -8,8 +8,8 @@ from api.auth import make_token
 from api.config import Config
 from api.service import EndpointService
 from runner.serving import Session
-from runner.tasks.build import seed
 from runner.workspace import Workspace
+from tests.conftest import ENGINES
 from tests.helpers import REPO
 
 SECRET = "test-secret-long-enough-for-every-hmac-algorithm-0123456789abcdef"
@@ -19,7 +19,10 @@ PATH = "/api/analytics/dashboard-stats/"
 
 
 def config(**overrides) -> Config:
-    return Config(**{"jwt_secret": SECRET, "cors_origins": (ORIGIN,), **overrides})
+    """The tests' configuration: no refresher thread unless a test asks for one (an app
+    made without a session would otherwise leave a thread polling a dropped database)."""
+    defaults = {"jwt_secret": SECRET, "cors_origins": (ORIGIN,), "refresh_interval": 0}
+    return Config(**{**defaults, **overrides})
 
 
 def token(admin=True, **claims) -> str:
@@ -31,10 +34,9 @@ def bearer(tok: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def seeded_service(db_url) -> EndpointService:
-    ws = Workspace.open(REPO, db_url)
-    seed(ws)
-    return EndpointService(Session(ws))
+def seeded_service(store_db) -> EndpointService:
+    """The endpoint over a private copy of the seed fixtures on the engine under test."""
+    return EndpointService(Session(Workspace.open(REPO, store_db)))
 
 
 @pytest.fixture
@@ -44,10 +46,21 @@ def client(seeded_service) -> falcon.testing.TestClient:
 
 
 @pytest.fixture(scope="module")
-def sqlite_client(tmp_path_factory) -> falcon.testing.TestClient:
+def sqlite_client(tmp_path_factory, store_templates) -> falcon.testing.TestClient:
     """One seeded SQLite app for the many auth and parameter cases (the database is not
     what they test)."""
-    path = tmp_path_factory.mktemp("api") / "api.db"
-    ws = Workspace.open(REPO, f"sqlite:///{path}")
-    seed(ws)
-    return falcon.testing.TestClient(create_app(config(), Session(ws)))
+    url = store_templates.copy("sqlite", tmp_path_factory.mktemp("api"))
+    return falcon.testing.TestClient(create_app(config(), Session(Workspace.open(REPO, url))))
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def shared_client(request, tmp_path_factory, store_templates) -> falcon.testing.TestClient:
+    """One app per engine for a module's tests that only read (every request finds the
+    incremental state current, so none of them writes)."""
+    if request.param == "postgres":
+        request.getfixturevalue("pg_database")
+    url = store_templates.copy(request.param, tmp_path_factory.mktemp("shared"))
+    session = Session(Workspace.open(REPO, url))
+    yield falcon.testing.TestClient(create_app(config(), session))
+    session.adapter.close()
+    store_templates.drop(url)

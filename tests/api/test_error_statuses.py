@@ -29,8 +29,8 @@ BREAKS = {
 
 
 def broken_client(tmp_path, db_url, stage: str) -> falcon.testing.TestClient:
+    """A copy of the project with one mart broken at ``stage``, over the seed fixtures."""
     root = copy_project(tmp_path / "project")
-    seed(Workspace.open(root, db_url))
     old, new, _ = BREAKS[stage]
     mart = root / MART
     assert old in mart.read_text()
@@ -39,8 +39,8 @@ def broken_client(tmp_path, db_url, stage: str) -> falcon.testing.TestClient:
 
 
 @pytest.mark.parametrize("stage", list(BREAKS))
-def test_a_broken_model_is_a_500_logged_with_its_path(tmp_path, db_url, stage, caplog):
-    client = broken_client(tmp_path, db_url, stage)
+def test_a_broken_model_is_a_500_logged_with_its_path(tmp_path, store_db, stage, caplog):
+    client = broken_client(tmp_path, store_db, stage)
     with caplog.at_level(logging.ERROR, logger="api"):
         result = client.simulate_get(PATH, headers=bearer(token()), params={"as_of": AS_OF})
     assert result.status_code == 500
@@ -50,9 +50,9 @@ def test_a_broken_model_is_a_500_logged_with_its_path(tmp_path, db_url, stage, c
     assert f"({stage} error)" in caplog.text or stage == "database"
 
 
-def test_a_bad_parameter_on_a_broken_project_is_still_a_400(tmp_path, db_url):
+def test_a_bad_parameter_on_a_broken_project_is_still_a_400(tmp_path, store_db):
     """The request is checked first: its own mistake is named, whatever the project."""
-    client = broken_client(tmp_path, db_url, "config")
+    client = broken_client(tmp_path, store_db, "config")
     result = client.simulate_get(PATH, headers=bearer(token()), params={"start": "someday"})
     assert result.status_code == 400 and '"start"' in result.json["description"]
 

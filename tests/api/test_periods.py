@@ -18,9 +18,9 @@ AS_OF = datetime.combine(END, time(23, 59, 59, 999999), tzinfo=timezone.utc)
 
 @pytest.mark.parametrize("days", [1, 7, 30, 90])
 @pytest.mark.parametrize("mode", ["total", "unique"])
-def test_a_period_equals_the_reference(client, mode, days):
+def test_a_period_equals_the_reference(shared_client, mode, days):
     start = END - timedelta(days=days)
-    result = client.simulate_get(
+    result = shared_client.simulate_get(
         PATH, headers=bearer(token()), query_string=f"mode={mode}&start={start}&end={END}"
     )
     assert result.status_code == 200

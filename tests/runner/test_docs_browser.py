@@ -19,7 +19,10 @@ from runner.cli import main
 from tests.helpers import REPO
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+pytestmark = [
+    pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed"),
+    pytest.mark.slow,  # a browser: the quick loop leaves it out (README: the analyst's loop)
+]
 FLAGS = ["--headless", "--disable-gpu", "--no-sandbox", "--hide-scrollbars"]
 
 
