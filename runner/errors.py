@@ -63,6 +63,14 @@ class RunnerError(Exception):
         clone.args = (clone.message,)
         return clone
 
+    def noting(self: E, note: str) -> E:
+        """A copy whose message ends with ``note`` in parentheses (where the error was
+        met, when that is not where it is located)."""
+        clone = copy.copy(self)
+        clone.message = f"{self.message} ({note})"
+        clone.args = (clone.message,)
+        return clone
+
     def location(self) -> str:
         if self.path and self.line:
             return f"{self.path}:{self.line}"

@@ -14,8 +14,9 @@ from typing import Any
 
 from runner.adapters.base import Adapter
 from runner.compile.compiler import CompiledProject
+from runner.compile.origin import locate
 from runner.errors import DatabaseError
-from runner.execute.build import executable, locate
+from runner.execute.build import executable
 from runner.project.params import ParamValues
 
 
@@ -52,7 +53,8 @@ def query_models(
                     columns, rows = adapter.query(conn, sql, bound)
                     results[model.name] = [dict(zip(columns, row)) for row in rows]
             except DatabaseError as exc:
-                raise locate(model, exc, header_lines=_header(model.name, parents, limit)) from exc
+                header = _header(model.name, parents, limit)
+                raise locate(compiled, model, exc, header_lines=header) from exc
     return results
 
 

@@ -18,7 +18,8 @@ from typing import Any
 from runner.adapters.base import quote
 from runner.compile.columns import output_columns
 from runner.compile.compiler import compile_project
-from runner.errors import ConfigError, RunnerError
+from runner.compile.origin import locate
+from runner.errors import ConfigError, DatabaseError, RunnerError
 from runner.project.properties import UnitTest
 from runner.render.renderer import Renderer
 
@@ -111,8 +112,11 @@ def _run_one(ws, renderer: Renderer, test: UnitTest) -> UnitResult:
                 adapter.load_rows(
                     conn, relation, columns, [[r.get(c) for c in columns] for r in rows]
                 )
-        sql = compiled.sql_reading(test.model, {relation for relation, _ in test.given})
-        names, data = adapter.query(conn, sql, compiled.bind_values(model.binds))
+        sql, spans = compiled.sql_reading(test.model, {relation for relation, _ in test.given})
+        try:
+            names, data = adapter.query(conn, sql, compiled.bind_values(model.binds))
+        except DatabaseError as exc:
+            raise locate(compiled, model, exc, header_lines=0, spans=spans) from exc
     got = [dict(zip(names, row)) for row in data]
     diff = compare(list(test.expect), got, test.ordered)
     status = "FAIL" if diff else "PASS"

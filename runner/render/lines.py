@@ -4,12 +4,19 @@ Jinja keeps literal text line for line, so lines that survive rendering unchange
 anchors; a rendered line that came from an expression or a macro maps to the nearest
 anchored template line above it (plus its offset). Good enough to point a person at
 the right statement, which is what every error message needs.
+
+A name an error message gives (``no such table: int_events``) is looked for among the
+rendered SQL's tokens, never in the template's text: a Jinja comment, an SQL comment or
+a string may name anything, and pointing there sends a person to the wrong line.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
+
+import sqlglot
+from sqlglot.errors import SqlglotError
+from sqlglot.tokens import Token, TokenType
 
 
 class LineMap:
@@ -44,21 +51,54 @@ class LineMap:
         t = min(t, below[1] - 1) if below[1] > above[1] else above[1]
         return max(1, min(t + 1, len(self.template_lines) or 1))
 
-    def line_of_token(self, token: str) -> int | None:
-        """Template line of the first whole-word occurrence of ``token`` (for driver errors)."""
-        last = token.split(".")[-1]
-        patterns = [r"(?<![\w.])" + re.escape(c) + r"(?!\w)" for c in dict.fromkeys((token, last))]
-        patterns.append(r"(?<![\w])" + re.escape(last) + r"(?!\w)")  # t.col, any qualifier
-        for pattern in map(re.compile, patterns):
-            for i, line in enumerate(self.template_lines):
-                if pattern.search(line):
-                    return i + 1
-            for i, line in enumerate(self.rendered_lines):
-                if pattern.search(line):
-                    return self.template_line(i + 1)
-        return None
+    def line_of_token(self, token: str, dialect: str | None = None) -> int | None:
+        """Template line of the first place the rendered SQL names ``token`` (a name,
+        or a qualified ``t.col``) as SQL, outside comments and strings."""
+        line = token_line("\n".join(self.rendered_lines), token, dialect)
+        return self.template_line(line) if line else None
 
     def text(self, template_line: int) -> str:
         if 1 <= template_line <= len(self.template_lines):
             return self.template_lines[template_line - 1]
         return ""
+
+
+#: tokens that are text or numbers, never a name
+_NOT_NAMES = (TokenType.STRING, TokenType.NUMBER, TokenType.NATIONAL_STRING)
+
+
+def token_line(sql: str, token: str, dialect: str | None = None) -> int | None:
+    """1-based line of ``sql`` where it first names ``token``: the qualified name
+    whole (``x.q3``), else its last part unqualified, else that part under any
+    qualifier; compared as SQL compares unquoted names (case-insensitively)."""
+    try:
+        tokens = [
+            t
+            for t in sqlglot.Dialect.get_or_raise(dialect).tokenize(sql)
+            if t.token_type not in _NOT_NAMES
+        ]
+    except SqlglotError:
+        return None
+    parts = [p.strip('"`[]').lower() for p in token.split(".")]
+    for i in range(len(tokens)):
+        if _names(tokens, i, parts):
+            return tokens[i].line
+    last = parts[-1]
+    after_dot = {i + 1 for i, t in enumerate(tokens) if t.token_type == TokenType.DOT}
+    for pick in (lambda i: i not in after_dot, lambda i: True):
+        for i, t in enumerate(tokens):
+            if t.text.lower() == last and pick(i):
+                return t.line
+    return None
+
+
+def _names(tokens: list[Token], i: int, parts: list[str]) -> bool:
+    """Whether ``tokens[i:]`` spell the qualified name ``parts`` (``a . b``)."""
+    if len(parts) < 2 or i + 2 * len(parts) - 1 > len(tokens):
+        return False
+    for k, part in enumerate(parts):
+        if tokens[i + 2 * k].text.lower() != part:
+            return False
+        if k and tokens[i + 2 * k - 1].token_type != TokenType.DOT:
+            return False
+    return True
