@@ -208,7 +208,8 @@ def _show_built(result) -> None:
     "print the first rows of a model or an inline query",
     "Run MODEL's compiled SQL (or --inline SQL, which may use ref(), source(), var() and "
     "macros) and print its first rows as a table, as dbt show does. Writes nothing: "
-    "parents are computed as temporary tables, incremental ones read as they are.",
+    "parents are computed as temporary tables, incremental models are read as they are "
+    "persisted, with a warning when one is behind its sources.",
     option("model", nargs="?", metavar="MODEL", help="the model to show"),
     option("--inline", metavar="SQL", help="a query to show instead of a model"),
     option("--limit", type=int, default=5, help="rows to print (default: 5)"),
@@ -220,6 +221,8 @@ def show_command(args: argparse.Namespace) -> int:
     shown = show(workspace(args), args.model, args.inline, args.limit, parse_vars(args.vars))
     for line in format_table(shown):
         print(line)
+    for note in shown.notes:
+        print(f"warning: {note}", file=sys.stderr)
     return 0
 
 

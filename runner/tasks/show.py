@@ -3,8 +3,12 @@
 Like ``dbt show``: the model's compiled SQL runs with its non-incremental ancestors as
 temporary tables (runner/execute/reading.py) and its incremental ancestors read as they are, so
 it shows what the model would hold after a run with these vars, and the database is
-left as it was. ``--inline`` SQL may use ``ref()``, ``source()``, ``var()`` and the
-project's macros; it is compiled as a model of its own, named ``inline_query``.
+left as it was. An ephemeral model is shown as the query it is; an incremental model as
+it is persisted. Show never writes, so it never brings an incremental model up to date:
+it says which ones it read behind their sources (``Shown.notes``), and refuses, naming
+the command that builds it, when one was never built. ``--inline`` SQL may use
+``ref()``, ``source()``, ``var()`` and the project's macros; it is compiled as a model
+of its own, named ``inline_query``.
 """
 
 from __future__ import annotations
@@ -12,8 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from runner.errors import GraphError, ParamError
+from runner.errors import DatabaseError, GraphError, ParamError, closest
 from runner.execute.reading import query_models
+from runner.execute.refresh import Behind, staleness
 from runner.project.loader import ModelFile
 from runner.workspace import Workspace
 
@@ -24,6 +29,8 @@ INLINE = "inline_query"
 class Shown:
     columns: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]
+    #: what a person must know about the rows: incremental models read behind
+    notes: tuple[str, ...] = ()
 
 
 def show(
@@ -44,11 +51,32 @@ def show(
         model = INLINE
     compiled = ws.compile(vars, bind=True)
     if model not in compiled.models:
-        raise GraphError(f"no model named '{model}'", hint="runner ls lists the models")
+        raise GraphError(
+            f"no model named '{model}'",
+            hint=closest(model, compiled.models) or "runner ls lists the models",
+        )
     with ws.adapter.connection() as conn:
+        behind = staleness(ws.adapter, conn, compiled, [model])
+        missing = next((b.model for b in behind if b.rows is None), None)
+        if missing is not None:
+            raise DatabaseError(
+                f"{missing} is an incremental model that has not been built",
+                model=missing,
+                hint=f"runner run -s +{missing} builds it (show reads incremental models "
+                "as they are persisted, and never writes)",
+            )
         rows = query_models(ws.adapter, conn, compiled, [model], limit=limit)[model]
     columns = tuple(rows[0]) if rows else ()
-    return Shown(columns, tuple(tuple(r.values()) for r in rows))
+    notes = tuple(_behind_note(b) for b in behind)
+    return Shown(columns, tuple(tuple(r.values()) for r in rows), notes)
+
+
+def _behind_note(behind: Behind) -> str:
+    rows = f"{behind.rows} row{'s' if behind.rows != 1 else ''}"
+    return (
+        f"{behind.model} is behind its sources ({rows} waiting for its next run): shown "
+        f"as it is; runner run -s {behind.model}+ brings it and what reads it up to date"
+    )
 
 
 def format_table(shown: Shown) -> list[str]:
