@@ -10,7 +10,7 @@ import secrets
 import sys
 
 from api.endpoint import DASHBOARD_STATS, Endpoint
-from runner.cli import Option, command, option, print_result, workspace
+from runner.cli import Option, command, option, print_note, print_result, print_seed, workspace
 
 
 def request_options(endpoint: Endpoint) -> tuple[Option, ...]:
@@ -128,9 +128,10 @@ def up_command(args: argparse.Namespace) -> int:
     ws = workspace(args)
     as_of = str(ws.project.vars["fixtures_as_of"])
     print(f"== seeding {ws.adapter.describe()}")
-    seed(ws, on_result=lambda r: print(f"seed {r.name}: {r.rows} rows into {r.table}"))
+    seed(ws, on_result=print_seed)
     print(f"== building every model as of {as_of} (the fixtures' week)")
-    if any(r.status != "OK" for r in run(ws, None, {"as_of": as_of}, print_result, temp=False)):
+    results = run(ws, None, {"as_of": as_of}, print_result, temp=False, on_note=print_note)
+    if any(r.status != "OK" for r in results):
         return 1
     print(f"== dashboard as of {as_of} (the params' defaults)")
     body = EndpointService(Session(ws), DASHBOARD_STATS).answer({"as_of": as_of})

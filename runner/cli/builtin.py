@@ -20,14 +20,30 @@ def seed_command(args: argparse.Namespace) -> int:
     from runner.tasks.build import seed
 
     ws = workspace(args)
-    results = seed(
-        ws,
-        args.names,
-        lambda r: print(f"seed {r.name}: {r.rows} rows into {r.table} ({r.seconds:.2f}s)"),
-        parse_vars(args.vars),
-    )
-    print(f"Loaded {len(results)} seeds into {ws.adapter.describe()}")
+    results = seed(ws, args.names, print_seed, parse_vars(args.vars))
+    print(f"Loaded {plural(len(results), 'seed')} into {ws.adapter.describe()}")
     return 0
+
+
+def print_seed(result) -> None:
+    """``seed NAME: N rows into TABLE (s)``, and the incremental models its change
+    dropped: their state no longer matches the seed, and a silent drop looked the same
+    as a kept one."""
+    print(
+        f"seed {result.name}: {plural(result.rows, 'row')} into {result.table} "
+        f"({result.seconds:.2f}s)"
+    )
+    if result.dropped:
+        print(
+            f"    it changed since it was last loaded: dropped {', '.join(result.dropped)} "
+            "(incremental, built on its old rows); the next run or build that reads them "
+            "builds them whole, with what reads them"
+        )
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 row``, ``2 rows``: a count as a person writes it."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 @command(
@@ -72,6 +88,7 @@ def run_command(args: argparse.Namespace) -> int:
         print_result,
         temp=args.temp,
         full_refresh=args.full_refresh,
+        on_note=print_note,
     )
     counts = {s: sum(r.status == s for r in results) for s in ("OK", "ERROR", "SKIPPED")}
     print(
@@ -82,11 +99,19 @@ def run_command(args: argparse.Namespace) -> int:
     return EXIT_FAILED if counts["ERROR"] or counts["SKIPPED"] else 0
 
 
+def print_note(note: str) -> None:
+    print(f"note: {note}")
+
+
 def warn_empty(results) -> None:
     """An empty table is usually a filter that matched nothing (a timestamp param that
     defaults to now over old data): said on stderr, never silent."""
     for r in results:
-        if r.status == "OK" and r.rows == 0 and r.materialized in ("table", "temp"):
+        if (
+            getattr(r, "materialized", None) in ("table", "temp")
+            and r.status == "OK"
+            and r.rows == 0
+        ):
             print(
                 f"warning: {r.name} ({r.materialized}) holds no rows; if that is unexpected, "
                 "check the params it reads (project.yml params:, --vars)",
@@ -124,7 +149,7 @@ def test_command(args: argparse.Namespace) -> int:
     if args.junit_xml:
         write_junit(results, args.junit_xml)
     for i, r in enumerate(results, start=1):
-        extra = f" ({r.failures} failing rows)" if r.status in ("FAIL", "WARN") else ""
+        extra = f" ({plural(r.failures, 'failing row')})" if r.status in ("FAIL", "WARN") else ""
         print(f"[{i}/{len(results)}] {r.status} {r.name}{extra} {r.seconds:.2f}s")
         for row in r.rows:
             print(f"    {row}")
@@ -178,29 +203,38 @@ def unit_command(args: argparse.Namespace) -> int:
 def build_command(args: argparse.Namespace) -> int:
     from runner.tasks.build import build
 
+    ws = workspace(args)
+    start = time.perf_counter()
     results = build(
-        workspace(args),
+        ws,
         args.select,
         parse_vars(args.vars),
-        lambda r: print(f"seed {r.name}: {r.rows} rows"),
-        _show_built,
+        on_seed=print_seed,
+        on_result=_print_test,
+        on_note=print_note,
+        on_model=print_result,
     )
     bad = [r for r in results if r.status not in ("OK", "PASS", "WARN")]
-    print(f"Done: {len(results) - len(bad)} OK/PASS, {len(bad)} ERROR/FAIL/SKIPPED")
+    print(
+        f"Done in {time.perf_counter() - start:.2f}s: {len(results) - len(bad)} OK/PASS, "
+        f"{len(bad)} ERROR/FAIL/SKIPPED ({ws.dialect})"
+    )
+    warn_empty(results)
     return EXIT_FAILED if bad else 0
 
 
-def _show_built(result) -> None:
+def _print_test(result) -> None:
+    """A data test's line under the model it tests (models print through print_result)."""
     if hasattr(result, "materialized"):
-        rows = "-" if result.rows is None else result.rows
-        print(f"{result.name} {result.materialized} {rows} {result.seconds:.2f}s {result.status}")
-        if result.error is not None:
-            print("    " + result.error.format().replace("\n", "\n    "))
         return
-    extra = f" ({result.failures} failing rows)" if result.status in ("FAIL", "WARN") else ""
-    print(f"  test {result.status} {result.name}{extra}")
+    extra = (
+        f" ({plural(result.failures, 'failing row')})" if result.status in ("FAIL", "WARN") else ""
+    )
+    print(f"    test {result.status} {result.name}{extra} {result.seconds:.2f}s")
     for row in result.rows:
-        print(f"      {row}")
+        print(f"        {row}")
+    if result.message:
+        print(f"        {result.path}:{result.line}: {result.message}")
 
 
 @command(
