@@ -167,17 +167,28 @@ def test_command(args: argparse.Namespace) -> int:
     "Run the unit_tests: of the YAML beside the models. Each model runs on its given "
     "input rows (as TEMP tables), no parent is built. In-memory SQLite unless --database "
     "says otherwise; --also URL runs them on another database too (repeatable), so one "
-    "command catches SQL that only one engine accepts. Prints a row diff on failure; "
-    "exits 1 on any failure.",
+    "command catches SQL that only one engine accepts. Every database is checked before "
+    "any test runs (a URL that is not supported: exit 2; one that does not answer: "
+    "exit 3). Prints a row diff on failure; exits 1 on any failure.",
     SELECT,
+    option(
+        "--database",
+        help="database URL to run the unit tests on (default: in-memory SQLite, "
+        "sqlite:///:memory:; $DATABASE_URL and profiles.yml are not read: nothing is "
+        "built, so no project database is needed)",
+    ),
     option("--also", action="append", default=[], metavar="URL", help="another database"),
 )
 def unit_command(args: argparse.Namespace) -> int:
     from runner.execute.unit_tests import run_unit_tests
 
+    databases = [args.database or "sqlite:///:memory:", *args.also]
+    spaces = [workspace(args, database=database) for database in databases]
+    for ws in spaces:  # every URL checked, and every database answering, before any test
+        with ws.adapter.connection() as conn:
+            ws.adapter.query(conn, "SELECT 1")
     bad = 0
-    for database in [args.database or "sqlite:///:memory:", *args.also]:
-        ws = workspace(args, database=database)
+    for ws in spaces:
         results = run_unit_tests(ws, args.select)
         for i, r in enumerate(results, start=1):
             print(f"[{i}/{len(results)}] {r.status} {r.name} ({r.model}) {r.seconds:.2f}s")

@@ -217,6 +217,8 @@ def run_unit_tests(ws, selectors: list[str] | None) -> list[UnitResult]:
         try:
             results.append(_run_one(ws, renderer, test))
         except RunnerError as exc:
+            if isinstance(exc, DatabaseError) and exc.unavailable:
+                raise  # the database, not the test: every other test would say the same
             results.append(
                 UnitResult(
                     test.name, test.model, "ERROR", 0.0, test.path, test.line, message=exc.format()
