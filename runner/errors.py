@@ -71,6 +71,13 @@ class RunnerError(Exception):
         clone.args = (clone.message,)
         return clone
 
+    def hinted(self: E, hint: str) -> E:
+        """A copy with ``hint`` instead of the one it had (a layer that knows the project
+        says better than the driver what to do)."""
+        clone = copy.copy(self)
+        clone.hint = hint
+        return clone
+
     def location(self) -> str:
         if self.path and self.line:
             return f"{self.path}:{self.line}"
@@ -155,7 +162,8 @@ class DatabaseError(RunnerError):
     ``timeout`` (the statement timeout interrupted it) or ``sql`` (the statement is
     wrong for this database). ``position`` is a character offset into the statement
     when the driver gives one, ``token`` an identifier the message names (both help
-    point at the template line)."""
+    point at the template line); ``missing`` the relation the database says does not
+    exist (a layer that knows the project says what it is and how to build it)."""
 
     stage = "database"
 
@@ -166,6 +174,7 @@ class DatabaseError(RunnerError):
         cause: str = "sql",
         position: int | None = None,
         token: str | None = None,
+        missing: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(message, **kwargs)
@@ -174,6 +183,7 @@ class DatabaseError(RunnerError):
         self.cause = cause
         self.position = position
         self.token = token
+        self.missing = missing
         self.sql_line: int | None = None  # line of the statement ``position`` falls on
 
     @property

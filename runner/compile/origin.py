@@ -30,6 +30,7 @@ def locate(
     found = _by_position(compiled, spans, error, header_lines) or _by_token(
         compiled, model, spans, error
     )
+    error = _missing_hint(compiled, model, error)
     if found is None:
         return error.located(model=model.name, path=model.path)
     origin, line = found
@@ -69,3 +70,24 @@ def _by_token(
         if line is not None:
             return origin, line
     return None
+
+
+def _missing_hint(
+    compiled: CompiledProject, model: CompiledModel, error: DatabaseError
+) -> DatabaseError:
+    """What a relation the database did not find is, and what builds it: a model this
+    run did not build (``--select`` builds only what it selects), or a source's table."""
+    name = error.missing
+    if name in compiled.models:
+        return error.hinted(
+            f"{name} is a model that is not built in this database: runner run -s {name} "
+            f"builds it, runner build -s +{model.name} builds {model.name} with every "
+            "model it reads"
+        )
+    source = next((s for s in compiled.project.sources.values() if s.identifier == name), None)
+    if source is not None and not error.hint:
+        return error.hinted(
+            f"{name} is the table of source('{source.source}', '{source.name}'), and it is "
+            "not in this database: load it (runner seed, when a seed provides it)"
+        )
+    return error

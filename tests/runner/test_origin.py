@@ -83,3 +83,30 @@ def test_a_missing_relation_is_found_in_the_sql_not_in_comments(shop, db_url):
     [result] = run(ws, ["final"], None)
     assert (result.error.path, result.error.line) == ("models/final.sql", 5)
     assert "from" in result.error.snippet
+
+
+TABLE_OVER_CTE = """
+    {{ config(materialized='table') }}
+    with c as (select id from {{ ref('base') }})
+    select id from c
+"""
+
+
+@pytest.mark.parametrize("model", ["final", "over"])
+def test_a_parent_never_built_gets_a_hint_naming_what_builds_it(shop, db_url, model):
+    """Issue 24, 5: PostgreSQL said only `relation "base" does not exist`, and SQLite's
+    `no such table` inside a CTE had no hint either."""
+    ws = Workspace.open(shop(models__over_sql=TABLE_OVER_CTE), db_url)
+    seed(ws)
+    [result] = run(ws, [model], None)
+    assert result.error.missing == "base"
+    assert result.error.hint == (
+        f"base is a model that is not built in this database: runner run -s base builds "
+        f"it, runner build -s +{model} builds {model} with every model it reads"
+    )
+
+
+def test_a_missing_source_table_is_named_as_a_source(shop, db_url):
+    ws = Workspace.open(shop(), db_url)  # not seeded: no items table
+    [result] = run(ws, ["base"], None)
+    assert "source('shop', 'items')" in result.error.hint
