@@ -80,6 +80,7 @@ def dashboard_command(args: argparse.Namespace) -> int:
 def serve_command(args: argparse.Namespace) -> int:
     from api.serve import serve
 
+    ensure_port_free(args.host, args.port)  # gunicorn retries five times, then exits 1
     return serve(args.project_dir, args.database, args.host, args.port, args.workers, args.threads)
 
 
@@ -125,6 +126,8 @@ def up_command(args: argparse.Namespace) -> int:
     from runner.serving import Session
     from runner.tasks.build import run, seed
 
+    if not args.no_serve:
+        ensure_port_free(args.host, args.port)  # before seeding, building and ~400 lines
     ws = workspace(args)
     as_of = str(ws.project.vars["fixtures_as_of"])
     print(f"== seeding {ws.adapter.describe()}")
@@ -138,7 +141,7 @@ def up_command(args: argparse.Namespace) -> int:
     print(json.dumps(body, ensure_ascii=False, indent=2))
     if args.no_serve:
         return 0
-    ensure_port_free(args.host, args.port)
+    ensure_port_free(args.host, args.port)  # again: something may have taken it since
     secret = os.environ.get("JWT_SECRET") or secrets.token_urlsafe(32)
     if "JWT_SECRET" not in os.environ:
         print("== JWT_SECRET is not set: a random secret serves this local session only")
@@ -148,8 +151,9 @@ def up_command(args: argparse.Namespace) -> int:
 
 
 def ensure_port_free(host: str, port: int) -> None:
-    """Refuse before printing a token that could not be used: a port already taken
-    used to print the token, then gunicorn's "Can't connect" with no hint."""
+    """Refuse before doing anything: a port already taken used to mean gunicorn's
+    "Connection in use" five times and exit 1 with no hint (serve), or seeding,
+    building and printing the dashboard first (up)."""
     import socket
 
     from runner.errors import ParamError
