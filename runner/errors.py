@@ -109,8 +109,11 @@ class ParamError(RunnerError):
         self.param = param
 
     def format(self) -> str:
+        """Prefixed with the parameter's name unless the message already names it
+        (``--vars: --vars is not valid JSON`` said it twice)."""
         text = super().format()
-        if self.param and f"'{self.param}'" not in self.message:
+        named = f"'{self.param}'" in self.message or self.message.startswith(f"{self.param} ")
+        if self.param and not named:
             text = f"{self.param}: {text}"
         return text
 

@@ -325,7 +325,7 @@ def lint_command(args: argparse.Namespace) -> int:
     for finding in findings:
         print(finding.format())
     errors = sum(f.level == "error" for f in findings)
-    print(f"{errors} errors, {len(findings) - errors} warnings")
+    print(f"{plural(errors, 'error')}, {plural(len(findings) - errors, 'warning')}")
     return EXIT_FAILED if errors else 0
 
 

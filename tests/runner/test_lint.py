@@ -67,10 +67,11 @@ def test_errors_exit_1(make_project, capsys):
         {"project.yml": TYPED, "models/a.sql": "select nope from {{ source('shop', 'items') }}"}
     )
     assert main(["lint", "--project-dir", str(root)]) == 1
+    out = capsys.readouterr().out
     assert (
-        "models/a.sql:1: error unknown-column: column 'nope' is not produced by shop.items"
-        in capsys.readouterr().out
+        "models/a.sql:1: error unknown-column: column 'nope' is not produced by shop.items" in out
     )
+    assert out.splitlines()[-1] == "1 error, 1 warning"  # it said `1 errors, 1 warnings`
 
 
 def test_a_qualified_unknown_column_is_reported_on_its_line(make_project):
