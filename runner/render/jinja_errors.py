@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 import traceback
+from collections.abc import Iterable
 
 import jinja2
 
-from runner.errors import RunnerError, TemplateError
+from runner.errors import RunnerError, TemplateError, closest
 
 
 class located:
@@ -22,9 +23,14 @@ class located:
     the innermost such frame is where the problem is.
     """
 
-    def __init__(self, model: str | None, templates: dict[str, str]) -> None:
+    def __init__(
+        self, model: str | None, templates: dict[str, str], known: Iterable[str] = ()
+    ) -> None:
+        """``known``: the names the template could have meant (its context: macros,
+        dbt's globals), for a closest-name hint when it names one that is undefined."""
         self.model = model
         self.templates = templates
+        self.known = known
 
     def __enter__(self) -> None:
         return None
@@ -55,11 +61,13 @@ class located:
                 hint="pass every parameter the macro declares (or give it a default)",
             ) from None
         if isinstance(exc, jinja2.UndefinedError):
+            name = UNDEFINED.fullmatch(exc.message or "")
             raise self._error(
                 f"undefined: {exc.message}",
                 path,
                 line,
-                hint="check the spelling, or define it with {% set %}, a macro or --vars",
+                hint=(name and closest(name.group(1), self.known))
+                or "check the spelling, or define it with {% set %}, a macro or --vars",
             ) from None
         if isinstance(exc, Exception):
             message = f"error while rendering: {type(exc).__name__}: {exc}"
@@ -115,6 +123,8 @@ def _call_chain(
     return frames[-2], f" ({'; '.join(steps)})" if steps else ""
 
 
+#: Jinja's message for a name nothing defines
+UNDEFINED = re.compile(r"'(\w+)' is undefined")
 #: the start and end of a macro definition in a template
 MACRO = re.compile(r"\{%-?\s*macro\s+(\w+)|\{%-?\s*endmacro\b")
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from runner.compile.compiler import CompiledProject
-from runner.errors import DatabaseError, ParamError
+from runner.errors import DatabaseError, ParamError, closest
 from runner.execute.build import NodeResult, run_models
 from runner.execute.data_tests import collect, run_tests
 from runner.execute.refresh import incremental_ancestors
@@ -33,7 +33,8 @@ def seed(
     unknown = sorted(set(names or ()) - set(seeds))
     if unknown:
         raise ParamError(
-            f"no seed named {', '.join(unknown)}", hint="seeds are seeds/*.csv", param="names"
+            f"no seed named '{unknown[0]}'",
+            hint=closest(unknown[0], seeds) or "seeds are seeds/*.csv",
         )
     renderer = Renderer(ws.project, ws.dialect, query=ws.query)
     results = []

@@ -88,3 +88,12 @@ def test_build_prints_runs_counters_and_timings(shop, db_url, capsys):
     assert re.fullmatch(r"\[1/2\] base table 2 \d+\.\d\ds OK", out[1])
     assert re.fullmatch(r"\[2/2\] final view - \d+\.\d\ds OK", out[2])
     assert re.fullmatch(r"Done in \d+\.\d\ds: 2 OK/PASS, 0 ERROR/FAIL/SKIPPED \(\w+\)", out[-1])
+
+
+def test_an_unknown_seed_suggests_the_closest(shop, db_url, capsys):
+    """Issue 24, 11: it said `names: no seed named itemz`, nothing more."""
+    assert main(["seed", "itemz", "--project-dir", str(shop()), "--database", db_url]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "error: no seed named 'itemz'",
+        "  hint: did you mean 'items'?",
+    ]

@@ -172,3 +172,17 @@ def test_a_dbt_override_nothing_calls_is_an_error_at_its_line(shop):
     with pytest.raises(TemplateError, match="'generate_alias_name' would never be called") as info:
         compiled(root)
     assert (info.value.path, info.value.line) == ("macros/alias.sql", 3)
+
+
+@pytest.mark.parametrize(
+    ("body", "hint"),
+    [
+        ("select {{ var('minimun') }} as x", "did you mean 'minimum'?"),
+        ("select {{ twicee('qty') }} as x", "did you mean 'twice'?"),
+    ],
+)
+def test_a_var_or_macro_typo_suggests_the_closest_name(shop, body, hint):
+    """Issue 24, 11: var() and macro names had no closest-name suggestion."""
+    with pytest.raises(TemplateError) as err:
+        compiled(shop(models__bad_sql=body))
+    assert err.value.hint == hint and err.value.path == "models/bad.sql"

@@ -130,3 +130,10 @@ def test_the_cli_shows_every_kind_of_model_and_warns_on_stderr(logged, capsys):
         captured = capsys.readouterr()
         assert "Traceback" not in captured.err and captured.out.startswith("| ")
         assert ("warning: log is behind" in captured.err) == model.startswith("log")
+
+
+def test_an_unknown_model_suggests_the_closest(seeded):
+    """Issue 24, 11."""
+    with pytest.raises(GraphError) as info:
+        show(seeded, "fnal")
+    assert info.value.hint == "did you mean 'final'?"
