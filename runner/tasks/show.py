@@ -84,8 +84,18 @@ def format_table(shown: Shown) -> list[str]:
     if not shown.columns:
         return ["(no rows)"]
     cells = [list(shown.columns)]
-    cells += [["NULL" if v is None else str(v) for v in row] for row in shown.rows]
+    cells += [[_cell(v) for v in row] for row in shown.rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(shown.columns))]
     lines = ["| " + " | ".join(v.ljust(w) for v, w in zip(row, widths)) + " |" for row in cells]
     lines.insert(1, "| " + " | ".join("-" * w for w in widths) + " |")
     return lines
+
+
+def _cell(value: Any) -> str:
+    """A value as a person reads it: NULL spelled out, a whole number without ``.0``
+    (a driver may hand one engine's integer sum over as a float: 55.0 beside 55)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

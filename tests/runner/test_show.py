@@ -137,3 +137,11 @@ def test_an_unknown_model_suggests_the_closest(seeded):
     with pytest.raises(GraphError) as info:
         show(seeded, "fnal")
     assert info.value.hint == "did you mean 'final'?"
+
+
+def test_a_sum_prints_as_the_whole_number_it_is(seeded, capsys):
+    """Issue 24, 11: PostgreSQL's show printed counts and sums as 8.0."""
+    root, url = seeded.project.root, seeded.adapter.url
+    sql = "select sum(qty) as total, count(*) as n from {{ source('shop', 'items') }}"
+    assert main(["show", "--inline", sql, "--project-dir", str(root), "--database", url]) == 0
+    assert capsys.readouterr().out.splitlines()[2].split() == ["|", "8", "|", "3", "|"]
