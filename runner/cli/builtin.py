@@ -297,13 +297,21 @@ def lineage_command(args: argparse.Namespace) -> int:
     "docs",
     "write a static documentation site to target/docs/",
     "Write target/docs/: the DAG as a picture, and a page per model with its "
-    "description, columns, tests, rendered SQL and upstream/downstream links.",
+    "description, columns, tests, rendered SQL and upstream/downstream links. The SQL is "
+    "compiled as the API runs it: bound params (as_of) stay placeholders, so the pages "
+    "do not change with the hour they were written.",
+    option(
+        "action",
+        nargs="?",
+        choices=("generate",),
+        help="dbt's spelling: `runner docs generate` is `runner docs`",
+    ),
 )
 def docs_command(args: argparse.Namespace) -> int:
     from runner.docs.site import write_docs
 
     ws = workspace(args)
-    out = write_docs(ws.compile(bind=False))
+    out = write_docs(ws.compile(bind=True))
     print(f"wrote {out.relative_to(ws.project.root)}/index.html")
     return 0
 
