@@ -9,7 +9,9 @@ are: bring them up to date first with ``runner.execute.refresh.refresh``.
 Every kind of model can be an output: a view or table is computed from its SQL, an
 ephemeral model too (its SQL is a query like any other), and an incremental model is
 read as it is persisted (its SQL, run alone, would recompute it whole from its sources,
-which is not what it holds; ``runner.execute.refresh.staleness`` says how far behind).
+which is not what it holds; ``runner.execute.refresh.staleness`` says how far behind),
+unless the caller names it in ``compute``: one not built yet is computed whole, as its
+first run would build it, into a temporary table like any other parent.
 """
 
 from __future__ import annotations
@@ -32,15 +34,21 @@ def query_models(
     outputs: Iterable[str],
     params: ParamValues | dict[str, Any] | None = None,
     limit: int | None = None,
+    compute: Iterable[str] = (),
 ) -> dict[str, list[dict[str, Any]]]:
     """Rows of each output model (at most ``limit`` each). ``params`` overrides the
     bound values the project was compiled with: ``ParamValues`` are already validated
     (``ParamSet.resolve``) and used as they are; a plain mapping is validated here (a
-    choice param is part of the compiled SQL and cannot be overridden here)."""
+    choice param is part of the compiled SQL and cannot be overridden here).
+    ``compute``: incremental models to compute whole rather than read as persisted."""
     values = {**compiled.params, **_bound(compiled, params)}
-    outputs = list(outputs)
+    outputs, compute = list(outputs), set(compute)
     needed = set(outputs).union(*(compiled.graph.ancestors(o) for o in outputs))
-    nodes = [m for m in executable(compiled, needed) if m.materialized != "incremental"]
+    nodes = [
+        m
+        for m in executable(compiled, needed)
+        if m.materialized != "incremental" or m.name in compute
+    ]
     # read by another node, directly or through an inlined ephemeral model
     parents = set().union(*(compiled.graph.ancestors(o) for o in outputs))
     parents |= {p for m in nodes for p in m.refs}
@@ -55,7 +63,7 @@ def query_models(
                 if model.name in built and model.name in parents:
                     adapter.create_temp_table_as(conn, model.name, model.sql, bound)
                 if model.name in outputs:
-                    sql = _output_sql(adapter, model, model.name in parents)
+                    sql = _output_sql(adapter, model, model.name in parents, compute)
                     if limit is not None:
                         sql = f"SELECT * FROM (\n{sql}\n) AS limited LIMIT {int(limit)}"
                     columns, rows = adapter.query(conn, sql, bound)
@@ -66,10 +74,10 @@ def query_models(
     return results
 
 
-def _output_sql(adapter: Adapter, model: CompiledModel, built: bool) -> str:
+def _output_sql(adapter: Adapter, model: CompiledModel, built: bool, compute: set[str]) -> str:
     """What reads an output: the temporary table just built from it, the persisted
     table of an incremental model, else the model's own SQL."""
-    if model.materialized == "incremental":
+    if model.materialized == "incremental" and model.name not in compute:
         return f"SELECT * FROM {adapter.qualify(model.name)}"
     return f"SELECT * FROM {model.name}" if built else model.sql
 

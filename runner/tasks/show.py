@@ -5,8 +5,9 @@ temporary tables (runner/execute/reading.py) and its incremental ancestors read 
 it shows what the model would hold after a run with these vars, and the database is
 left as it was. An ephemeral model is shown as the query it is; an incremental model as
 it is persisted. Show never writes, so it never brings an incremental model up to date:
-it says which ones it read behind their sources (``Shown.notes``), and refuses, naming
-the command that builds it, when one was never built. ``--inline`` SQL may use
+it says which ones it read behind their sources (``Shown.notes``); one never built is
+computed whole for the show, as its first run would build it, and said so with the
+command that builds it (so show works on a fresh clone too). ``--inline`` SQL may use
 ``ref()``, ``source()``, ``var()`` and the project's macros; it is compiled as a model
 of its own, named ``inline_query``.
 """
@@ -16,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from runner.errors import DatabaseError, GraphError, ParamError, closest
+from runner.compile.compiler import CompiledProject
+from runner.errors import GraphError, ParamError, closest
 from runner.execute.reading import query_models
 from runner.execute.refresh import Behind, staleness
 from runner.project.loader import ModelFile
@@ -57,21 +59,34 @@ def show(
         )
     with ws.adapter.connection() as conn:
         behind = staleness(ws.adapter, conn, compiled, [model])
-        missing = next((b.model for b in behind if b.rows is None), None)
-        if missing is not None:
-            raise DatabaseError(
-                f"{missing} is an incremental model that has not been built",
-                model=missing,
-                hint=f"runner run -s +{missing} builds it (show reads incremental models "
-                "as they are persisted, and never writes)",
-            )
-        rows = query_models(ws.adapter, conn, compiled, [model], limit=limit)[model]
+        unbuilt = _unbuilt(compiled, behind)
+        rows = query_models(ws.adapter, conn, compiled, [model], limit=limit, compute=unbuilt)
+    rows = rows[model]
     columns = tuple(rows[0]) if rows else ()
     notes = tuple(_behind_note(b) for b in behind)
     return Shown(columns, tuple(tuple(r.values()) for r in rows), notes)
 
 
+def _unbuilt(compiled: CompiledProject, behind: list[Behind]) -> set[str]:
+    """The incremental models never built, and the incremental ones that read them
+    (what they hold, if anything, was built from another state): computed whole."""
+    missing = {b.model for b in behind if b.rows is None}
+    found = set(missing)
+    for name in missing:
+        found |= {
+            d
+            for d in compiled.graph.descendants(name)
+            if compiled.models[d].materialized == "incremental"
+        }
+    return found
+
+
 def _behind_note(behind: Behind) -> str:
+    if behind.rows is None:
+        return (
+            f"{behind.model} (incremental) is not built: computed from its sources for this "
+            f"show only, with what reads it; runner run -s {behind.model}+ builds them"
+        )
     rows = f"{behind.rows} row{'s' if behind.rows != 1 else ''}"
     return (
         f"{behind.model} is behind its sources ({rows} waiting for its next run): shown "

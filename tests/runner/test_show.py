@@ -114,11 +114,17 @@ def test_show_says_an_incremental_model_is_behind_its_sources(logged):
     assert show(logged, "log_count").notes == () and show(logged, "log_count").rows == ((4, 9),)
 
 
-def test_show_refuses_an_incremental_model_never_built_naming_the_command(logged):
-    for name in ("log", "log_count"):
-        with pytest.raises(DatabaseError, match="log is an incremental model that has not") as e:
-            show(logged, name)
-        assert "runner run -s +log" in e.value.hint
+def test_show_computes_an_incremental_model_never_built_and_says_so(logged):
+    """On a fresh database: what its first run would build, written nowhere."""
+    assert len(show(logged, "log", limit=10).rows) == 3
+    shown = show(logged, "log_count")
+    assert shown.rows == ((3, 8),)
+    assert shown.notes == (
+        "log (incremental) is not built: computed from its sources for this show only, "
+        "with what reads it; runner run -s log+ builds them",
+    )
+    with logged.adapter.connection() as conn:
+        assert logged.adapter.relation_kind(conn, "log") is None
 
 
 def test_the_cli_shows_every_kind_of_model_and_warns_on_stderr(logged, capsys):
