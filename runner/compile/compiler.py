@@ -238,6 +238,16 @@ def _compile_model(
     )
 
 
+def _with_head(sql: str, dialect: str) -> str:
+    """The query's ``WITH`` (or ``WITH RECURSIVE``) with what precedes it, if it has one:
+    the ephemeral parents' CTEs go right after it."""
+    tokens = sqlglot.Dialect.get_or_raise(dialect).tokenize(sql)
+    if not tokens or tokens[0].token_type != TokenType.WITH:
+        return ""
+    recursive = len(tokens) > 1 and tokens[1].token_type == TokenType.RECURSIVE
+    return sql[: tokens[1 if recursive else 0].end + 1]
+
+
 def _exact(spans: tuple[Span, ...], exact: dict[str, bool]) -> tuple[Span, ...]:
     """The spans, each saying whether its lines are its model's rendered lines."""
     return tuple(replace(s, exact=exact[s.model]) for s in spans)
@@ -348,16 +358,8 @@ def _with_ctes(
         return sql, (Span(1, own_lines, name),)
     hint = adapter_class(dialect).INLINE_CTE
     block = ",\n".join(f"{cte} AS {hint}(\n{body}\n)" for cte, body in ctes)
-    tokens = sqlglot.Dialect.get_or_raise(dialect).tokenize(sql)
-    merged = bool(tokens) and tokens[0].token_type == TokenType.WITH
-    head = ""
-    if merged:
-        end = (
-            tokens[1].end
-            if len(tokens) > 1 and tokens[1].token_type == TokenType.RECURSIVE
-            else tokens[0].end
-        )
-        head = sql[: end + 1]
+    head = _with_head(sql, dialect)
+    merged = bool(head)
     spans, line = [], head.count("\n") + 1  # the first CTE's header line
     for cte, body in ctes:
         size = body.count("\n") + 1

@@ -43,12 +43,7 @@ def query_models(
     ``compute``: incremental models to compute whole rather than read as persisted."""
     values = {**compiled.params, **_bound(compiled, params)}
     outputs, compute = list(outputs), set(compute)
-    needed = set(outputs).union(*(compiled.graph.ancestors(o) for o in outputs))
-    nodes = [
-        m
-        for m in executable(compiled, needed)
-        if m.materialized != "incremental" or m.name in compute
-    ]
+    nodes = _computed(compiled, outputs, compute)
     # read by another node, directly or through an inlined ephemeral model
     parents = set().union(*(compiled.graph.ancestors(o) for o in outputs))
     parents |= {p for m in nodes for p in m.refs}
@@ -72,6 +67,19 @@ def query_models(
                 header = _header(model.name, parents, limit)
                 raise locate(compiled, model, exc, header_lines=header) from exc
     return results
+
+
+def _computed(
+    compiled: CompiledProject, outputs: list[str], compute: set[str]
+) -> list[CompiledModel]:
+    """The models computed for the outputs, in DAG order: every built ancestor but the
+    incremental ones (read as persisted), unless ``compute`` names them."""
+    needed = set(outputs).union(*(compiled.graph.ancestors(o) for o in outputs))
+    return [
+        m
+        for m in executable(compiled, needed)
+        if m.materialized != "incremental" or m.name in compute
+    ]
 
 
 def _output_sql(adapter: Adapter, model: CompiledModel, built: bool, compute: set[str]) -> str:

@@ -168,12 +168,9 @@ def run(
     ``on_note``).
     """
     compiled = ws.compile(vars, bind=temp)
-    names = compiled.graph.select(selectors)
     with ws.adapter.connection() as conn:
         ws.adapter.prepare_schema(conn)  # incremental models persist even in a temp run
-        names, note = with_unbuilt(ws, conn, compiled, names)
-        if note and on_note:
-            on_note(note)
+        names = _selection(ws, conn, compiled, selectors, on_note)
         if not temp:
             ws.adapter.prepare_sources(conn)
             ensure_source_indexes(ws, conn)
@@ -223,30 +220,15 @@ def build(
     ``on_result`` hears every result; ``on_model`` a model's with its ``[i/n]``.
     """
     seed(ws, on_result=on_seed, vars=vars)
-    compiled = ws.compile(vars, bind=False)
-    names = compiled.graph.select(selectors)
-    with ws.adapter.connection() as conn:
-        names, note = with_unbuilt(ws, conn, compiled, names)
-    if note and on_note:
-        on_note(note)
-    cases = collect(compiled, names, vars or {}, Renderer(ws.project, ws.dialect, query=ws.query))
-    built = [n for n in names if compiled.models[n].materialized != "ephemeral"]
-    order = {n: i for i, n in enumerate(compiled.graph.order)}
-    by_model: dict[str, list] = {}
-    for case in cases:  # after the last built model the test reads
-        readable = [m for m in case.models if m in built] or built[-1:]
-        by_model.setdefault(max(readable, key=order.__getitem__), []).append(case)
+    compiled, names, by_model = _build_plan(ws, selectors, vars, on_note)
     results: list = []
 
-    def report(result) -> None:
+    def report(result, counter: tuple[int, int] | None = None) -> None:
         results.append(result)
+        if counter and on_model:
+            on_model(*counter, result)
         if on_result:
             on_result(result)
-
-    def report_model(index: int, total: int, result: NodeResult) -> None:
-        if on_model:
-            on_model(index, total, result)
-        report(result)
 
     with ws.adapter.connection() as conn:
         ws.adapter.prepare_schema(conn)
@@ -257,6 +239,53 @@ def build(
                 report(r)
             return all(r.status in ("PASS", "WARN") for r in tested)
 
-        run_models(ws.adapter, conn, compiled, names, on_result=report_model, after=test_model)
+        run_models(
+            ws.adapter,
+            conn,
+            compiled,
+            names,
+            on_result=lambda i, n, r: report(r, (i, n)),
+            after=test_model,
+        )
     write_artifacts(compiled, results, "build")
     return results
+
+
+def _selection(
+    ws: Workspace,
+    conn: Any,
+    compiled: CompiledProject,
+    selectors: list[str] | None,
+    on_note: Callable[[str], None] | None,
+) -> list[str]:
+    """The selected models and what must be built with them (``with_unbuilt``)."""
+    names, note = with_unbuilt(ws, conn, compiled, compiled.graph.select(selectors))
+    if note and on_note:
+        on_note(note)
+    return names
+
+
+def _build_plan(
+    ws: Workspace,
+    selectors: list[str] | None,
+    vars: dict[str, Any] | None,
+    on_note: Callable[[str], None] | None,
+) -> tuple[CompiledProject, list[str], dict[str, list]]:
+    """What ``build`` builds, once the seeds are loaded: the project compiled, the models
+    (``_selection``) and the data tests to run after each."""
+    compiled = ws.compile(vars, bind=False)
+    with ws.adapter.connection() as conn:
+        names = _selection(ws, conn, compiled, selectors, on_note)
+    cases = collect(compiled, names, vars or {}, Renderer(ws.project, ws.dialect, query=ws.query))
+    return compiled, names, _tests_by_model(compiled, names, cases)
+
+
+def _tests_by_model(compiled: CompiledProject, names: list[str], cases: list) -> dict[str, list]:
+    """Each test under the model it runs after: the last built model it reads."""
+    built = [n for n in names if compiled.models[n].materialized != "ephemeral"]
+    order = {n: i for i, n in enumerate(compiled.graph.order)}
+    by_model: dict[str, list] = {}
+    for case in cases:
+        readable = [m for m in case.models if m in built] or built[-1:]
+        by_model.setdefault(max(readable, key=order.__getitem__), []).append(case)
+    return by_model
