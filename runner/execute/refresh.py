@@ -13,6 +13,8 @@ from typing import Any
 
 from runner.adapters.base import Adapter
 from runner.compile.compiler import CompiledModel, CompiledProject
+from runner.compile.origin import locate
+from runner.errors import DatabaseError
 from runner.execute.build import NodeResult, build_model, executable
 
 
@@ -52,7 +54,16 @@ def _pending(adapter: Adapter, conn: Any, compiled: CompiledProject, model: Comp
     """Whether the model is missing or its batch holds rows (read only: no lock)."""
     if adapter.relation_kind(conn, model.name) != "table":
         return True
-    return adapter.has_rows(conn, model.incremental_sql, compiled.bind_values(model.binds))
+    return _waiting(adapter, conn, compiled, model) > 0
+
+
+def _waiting(adapter: Adapter, conn: Any, compiled: CompiledProject, model: CompiledModel) -> int:
+    """Rows the model's next run applies (read only), its errors located."""
+    sql = f"SELECT COUNT(*) FROM (\n{model.incremental_sql}\n) AS batch"
+    try:
+        return int(adapter.query(conn, sql, compiled.bind_values(model.binds))[1][0][0])
+    except DatabaseError as exc:
+        raise locate(compiled, model, exc, 1, model.incremental_spans) from exc
 
 
 @dataclass(frozen=True)
@@ -79,8 +90,7 @@ def staleness(
         if adapter.relation_kind(conn, name) != "table":
             found.append(Behind(name, None))
             continue
-        sql = f"SELECT COUNT(*) FROM (\n{model.incremental_sql}\n) AS batch"
-        waiting = adapter.query(conn, sql, compiled.bind_values(model.binds))[1][0][0]
+        waiting = _waiting(adapter, conn, compiled, model)
         if waiting:
-            found.append(Behind(name, int(waiting)))
+            found.append(Behind(name, waiting))
     return found

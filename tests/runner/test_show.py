@@ -151,3 +151,15 @@ def test_a_sum_prints_as_the_whole_number_it_is(seeded, capsys):
     sql = "select sum(qty) as total, count(*) as n from {{ source('shop', 'items') }}"
     assert main(["show", "--inline", sql, "--project-dir", str(root), "--database", url]) == 0
     assert capsys.readouterr().out.splitlines()[2].split() == ["|", "8", "|", "3", "|"]
+
+
+def test_checking_how_far_behind_locates_its_errors(logged):
+    """Asking an incremental model how far behind it is runs its incremental SQL: an
+    error there is at the model's line too, not an unlocated database error."""
+    run(logged, ["log"], None)
+    with logged.adapter.connection() as conn:
+        logged.adapter.execute(conn, "drop table items")
+    with pytest.raises(DatabaseError) as info:
+        show(logged, "log_count")
+    assert (info.value.path, info.value.line) == ("models/log.sql", 2)
+    assert "source('shop', 'items')" in info.value.hint
