@@ -10,7 +10,7 @@ import secrets
 import sys
 
 from api.endpoint import DASHBOARD_STATS, Endpoint
-from runner.cli import Option, command, option, print_result, workspace
+from runner.cli import Option, command, option, print_note, print_result, print_seed, workspace
 
 
 def request_options(endpoint: Endpoint) -> tuple[Option, ...]:
@@ -80,6 +80,7 @@ def dashboard_command(args: argparse.Namespace) -> int:
 def serve_command(args: argparse.Namespace) -> int:
     from api.serve import serve
 
+    ensure_port_free(args.host, args.port)  # gunicorn retries five times, then exits 1
     return serve(args.project_dir, args.database, args.host, args.port, args.workers, args.threads)
 
 
@@ -125,19 +126,22 @@ def up_command(args: argparse.Namespace) -> int:
     from runner.serving import Session
     from runner.tasks.build import run, seed
 
+    if not args.no_serve:
+        ensure_port_free(args.host, args.port)  # before seeding, building and ~400 lines
     ws = workspace(args)
     as_of = str(ws.project.vars["fixtures_as_of"])
     print(f"== seeding {ws.adapter.describe()}")
-    seed(ws, on_result=lambda r: print(f"seed {r.name}: {r.rows} rows into {r.table}"))
+    seed(ws, on_result=print_seed)
     print(f"== building every model as of {as_of} (the fixtures' week)")
-    if any(r.status != "OK" for r in run(ws, None, {"as_of": as_of}, print_result, temp=False)):
+    results = run(ws, None, {"as_of": as_of}, print_result, temp=False, on_note=print_note)
+    if any(r.status != "OK" for r in results):
         return 1
     print(f"== dashboard as of {as_of} (the params' defaults)")
     body = EndpointService(Session(ws), DASHBOARD_STATS).answer({"as_of": as_of})
     print(json.dumps(body, ensure_ascii=False, indent=2))
     if args.no_serve:
         return 0
-    ensure_port_free(args.host, args.port)
+    ensure_port_free(args.host, args.port)  # again: something may have taken it since
     secret = os.environ.get("JWT_SECRET") or secrets.token_urlsafe(32)
     if "JWT_SECRET" not in os.environ:
         print("== JWT_SECRET is not set: a random secret serves this local session only")
@@ -147,8 +151,9 @@ def up_command(args: argparse.Namespace) -> int:
 
 
 def ensure_port_free(host: str, port: int) -> None:
-    """Refuse before printing a token that could not be used: a port already taken
-    used to print the token, then gunicorn's "Can't connect" with no hint."""
+    """Refuse before doing anything: a port already taken used to mean gunicorn's
+    "Connection in use" five times and exit 1 with no hint (serve), or seeding,
+    building and printing the dashboard first (up)."""
     import socket
 
     from runner.errors import ParamError

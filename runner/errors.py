@@ -63,6 +63,21 @@ class RunnerError(Exception):
         clone.args = (clone.message,)
         return clone
 
+    def noting(self: E, note: str) -> E:
+        """A copy whose message ends with ``note`` in parentheses (where the error was
+        met, when that is not where it is located)."""
+        clone = copy.copy(self)
+        clone.message = f"{self.message} ({note})"
+        clone.args = (clone.message,)
+        return clone
+
+    def hinted(self: E, hint: str) -> E:
+        """A copy with ``hint`` instead of the one it had (a layer that knows the project
+        says better than the driver what to do)."""
+        clone = copy.copy(self)
+        clone.hint = hint
+        return clone
+
     def location(self) -> str:
         if self.path and self.line:
             return f"{self.path}:{self.line}"
@@ -94,8 +109,11 @@ class ParamError(RunnerError):
         self.param = param
 
     def format(self) -> str:
+        """Prefixed with the parameter's name unless the message already names it
+        (``--vars: --vars is not valid JSON`` said it twice)."""
         text = super().format()
-        if self.param and f"'{self.param}'" not in self.message:
+        named = f"'{self.param}'" in self.message or self.message.startswith(f"{self.param} ")
+        if self.param and not named:
             text = f"{self.param}: {text}"
         return text
 
@@ -147,7 +165,8 @@ class DatabaseError(RunnerError):
     ``timeout`` (the statement timeout interrupted it) or ``sql`` (the statement is
     wrong for this database). ``position`` is a character offset into the statement
     when the driver gives one, ``token`` an identifier the message names (both help
-    point at the template line)."""
+    point at the template line); ``missing`` the relation the database says does not
+    exist (a layer that knows the project says what it is and how to build it)."""
 
     stage = "database"
 
@@ -158,6 +177,7 @@ class DatabaseError(RunnerError):
         cause: str = "sql",
         position: int | None = None,
         token: str | None = None,
+        missing: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(message, **kwargs)
@@ -166,6 +186,7 @@ class DatabaseError(RunnerError):
         self.cause = cause
         self.position = position
         self.token = token
+        self.missing = missing
         self.sql_line: int | None = None  # line of the statement ``position`` falls on
 
     @property

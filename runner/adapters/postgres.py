@@ -178,12 +178,15 @@ class PostgresAdapter(Adapter):
         except psycopg.Error as exc:
             diag = getattr(exc, "diag", None)
             position = getattr(diag, "statement_position", None)
+            token = _token(_first_line(exc))
+            undefined_table = getattr(exc, "sqlstate", None) == "42P01"
             raise DatabaseError(
                 f"PostgreSQL: {_first_line(exc)}",
                 cause=_cause(exc),
                 hint=getattr(diag, "message_hint", None),  # e.g. "Perhaps you meant ..."
                 position=int(position) if position else None,
-                token=_token(_first_line(exc)),
+                token=token,
+                missing=token.split(".")[-1] if undefined_table and token else None,
             ) from exc
         except ValueError as exc:  # e.g. an unparseable URL (psycopg raises ProgrammingError too)
             raise DatabaseError(f"PostgreSQL: {exc}", cause="unavailable") from exc

@@ -159,8 +159,13 @@ class SQLiteAdapter(Adapter):
             elif any(s in lowered for s in TIMEOUT):
                 cause = "timeout"
             hint = self._hint(message)
+            missing = MISSING.search(message)
             raise DatabaseError(
-                f"SQLite: {message}", cause=cause, hint=hint, token=_token(message)
+                f"SQLite: {message}",
+                cause=cause,
+                hint=hint,
+                token=_token(message),
+                missing=missing.group(1).split(".")[-1] if missing else None,
             ) from exc
         except OSError as exc:
             raise DatabaseError(
@@ -214,6 +219,8 @@ class SQLiteAdapter(Adapter):
             db[quote(table)].insert_all((dict(zip(columns, row)) for row in rows), batch_size=1000)
 
 
+#: the message of a relation that does not exist (``main.base``, ``base``)
+MISSING = re.compile(r"no such table: ([\w.]+)")
 #: messages that name the identifier they complain about (it locates the template line)
 TOKENS = (
     re.compile(r"no such (?:column|table|function): ([\w.]+)"),

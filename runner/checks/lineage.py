@@ -25,7 +25,7 @@ from sqlglot.optimizer.qualify import qualify
 
 from runner.compile.columns import input_columns
 from runner.compile.compiler import CompiledProject
-from runner.errors import GraphError
+from runner.errors import GraphError, closest
 
 
 def column_lineage(compiled: CompiledProject, target: str, verbose: bool = False) -> list[str]:
@@ -35,9 +35,22 @@ def column_lineage(compiled: CompiledProject, target: str, verbose: bool = False
     sqlglot's every CTE and UNION branch inside each model.
     """
     model, _, column = target.partition(".")
-    if model not in compiled.models or not column:
+    if not column:
         raise GraphError(f"no model column {target!r}", hint="write MODEL.COLUMN; see `runner ls`")
+    if model not in compiled.models:
+        raise GraphError(
+            f"no model named '{model}'",
+            hint=closest(model, compiled.models) or "write MODEL.COLUMN; see `runner ls`",
+        )
     tracer = Tracer(compiled, model)
+    columns = tracer.columns(model)
+    if columns and column not in columns:
+        raise GraphError(
+            f"{model} has no column '{column}'",
+            model=model,
+            path=compiled.models[model].path,
+            hint=closest(column, columns) or f"its columns: {', '.join(columns)}",
+        )
     lines: list[str] = []
     if verbose:
         tracer.print_verbose(model, column, 0, lines)
@@ -90,6 +103,11 @@ class Tracer:
 
     def _scope(self, model: str):
         return self._scopes[model]
+
+    def columns(self, model: str) -> list[str]:
+        """The model's output columns ([] when it selects * from an unknown input)."""
+        selects = self._scope(model).expression.named_selects
+        return [] if "*" in selects else selects
 
     def _qualify(self, model: str) -> None:
         """The model's own SQL (ephemeral parents read by name, not inlined), qualified;

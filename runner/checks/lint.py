@@ -15,26 +15,21 @@ source that does not produce it is found without running anything. Rules (level)
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import sqlglot
 from sqlglot import exp
-from sqlglot.errors import OptimizeError
-from sqlglot.optimizer.qualify import qualify
+from sqlglot.errors import SqlglotError
+from sqlglot.tokens import TokenType
 
+from runner.checks.lint_columns import ColumnProblem, check_columns
 from runner.checks.lint_types import type_findings
 from runner.compile.columns import input_columns
 from runner.compile.compiler import compile_project
-from runner.errors import GraphError, RunnerError
+from runner.errors import GraphError
 from runner.project.loader import Project
 from runner.render.introspection import Query
-from runner.render.lines import LineMap
 from runner.render.renderer import Renderer
-
-#: sqlglot's two spellings of a column no input produces
-UNRESOLVED = re.compile(r"Column '([^']+)' could not be resolved|Unknown column: ([\w.\"]+)")
-STAR = re.compile(r"\bselect\s+(?:distinct\s+)?\*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -62,101 +57,88 @@ def lint(
         return [Finding(exc.path or "", exc.line or 1, "unknown-ref", "error", exc.message)]
     selected = set(compiled.graph.select(selectors))
     schema = input_columns(project)
+    labels = {s.identifier: f"{s.source}.{s.name}" for s in project.sources.values()}
     findings: list[Finding] = []
-    for name in compiled.graph.order:
+    for name in compiled.graph.order:  # parents first: each records its output columns
         model = compiled.models[name]
-        expression = sqlglot.parse_one(model.sql, read=dialect)
-        problem = _check_columns(name, expression, schema, dialect)
-        if name not in selected:
-            continue
-        if problem:
-            findings.append(_column_finding(model, problem, schema))
-        if (
-            "/marts/" in f"/{model.path}"
-            and isinstance(expression, exp.Select)
-            and expression.is_star
-        ):
-            findings.append(
-                Finding(
-                    model.path,
-                    _star_line(model),
-                    "select-star-in-mart",
-                    "warning",
-                    "marts list their columns; SELECT * hides what the API returns",
-                )
-            )
-        props = project.properties.get(name)
-        tested = (props and props.tests) or any(
-            u.model == name for u in project.unit_tests.values()
-        )
-        if not tested:
-            findings.append(
-                Finding(
-                    model.path,
-                    1,
-                    "untested-model",
-                    "warning",
-                    "no data test or unit test covers this model",
-                )
-            )
+        problems = check_columns(name, model.checked_sql, schema, dialect, labels)
+        if name in selected:
+            written = project.dialect or dialect  # what the rendered SQL is written in
+            findings += [_column_finding(model, p, written) for p in problems]
+            findings += _model_findings(project, model, dialect, written)
     typed = type_findings(project, selected, query, dialect)
     return findings + [Finding(path, line, "type-mismatch", "error", m) for path, line, m in typed]
 
 
-def _star_line(model) -> int:
-    """The template line of the outer query's ``SELECT *`` (the last one in the file)."""
-    lines = [i for i, text in enumerate(model.template.splitlines(), 1) if STAR.search(text)]
-    return lines[-1] if lines else 1
-
-
-def _check_columns(name: str, expression: exp.Expression, schema: dict, dialect: str) -> str | None:
-    """Qualify the model's columns against what its inputs produce and record its own
-    output columns in ``schema``; the problem found, if any."""
-    try:
-        if _reads_unknown_columns(expression, schema):
-            if not any(isinstance(s, exp.Star) for s in expression.selects):
-                schema[name] = {c: "text" for c in expression.named_selects}
-            return None
-        qualified = qualify(
-            expression.copy(), schema=schema, dialect=dialect, validate_qualify_columns=True
+def _model_findings(project: Project, model, dialect: str, written: str) -> list[Finding]:
+    """The warnings about a model as a whole: SELECT * in a mart, no test."""
+    findings = []
+    star = _star_line(model, dialect, written)
+    if "/marts/" in f"/{model.path}" and star is not None:
+        findings.append(
+            Finding(
+                model.path,
+                star,
+                "select-star-in-mart",
+                "warning",
+                "marts list their columns; SELECT * hides what the API returns",
+            )
         )
-        schema[name] = {c: "text" for c in qualified.named_selects}
-    except (OptimizeError, RunnerError) as exc:
-        return str(exc)
+    props = project.properties.get(model.name)
+    tested = (props and props.tests) or any(
+        u.model == model.name for u in project.unit_tests.values()
+    )
+    if not tested:
+        findings.append(
+            Finding(
+                model.path,
+                1,
+                "untested-model",
+                "warning",
+                "no data test or unit test covers this model",
+            )
+        )
+    return findings
+
+
+def _star_line(model, dialect: str, written: str) -> int | None:
+    """The template line of the outer query's ``SELECT *`` or ``SELECT p.*``; None when
+    the outer query names its columns. Which query is decided on the parsed SQL; its
+    line is the last SELECT followed by a star among the rendered SQL's tokens (the
+    outer query comes last), so never a comment."""
+    outer = sqlglot.parse_one(model.checked_sql, read=dialect)
+    if not (isinstance(outer, exp.Select) and outer.is_star):
+        return None
+    try:
+        tokens = sqlglot.Dialect.get_or_raise(written).tokenize(model.rendered)
+    except SqlglotError:
+        return 1
+    stars = [
+        star.line
+        for i, t in enumerate(tokens)
+        if t.token_type == TokenType.SELECT and (star := _leading_star(tokens[i + 1 : i + 5]))
+    ]
+    return model.line_map().template_line(stars[-1]) if stars else 1
+
+
+def _leading_star(tokens: list):
+    """The star token of ``*`` or ``p.*`` first in a select list (after DISTINCT)."""
+    if tokens[:1] and tokens[0].token_type == TokenType.DISTINCT:
+        tokens = tokens[1:]
+    kinds = [t.token_type for t in tokens]
+    if kinds[:1] == [TokenType.STAR]:
+        return tokens[0]
+    if kinds[1:3] == [TokenType.DOT, TokenType.STAR]:
+        return tokens[2]
     return None
 
 
-def _reads_unknown_columns(expression: exp.Expression, schema: dict) -> bool:
-    """Whether the query reads a relation whose columns nobody declared (its columns
-    cannot be checked, so they are not)."""
-    ctes = {c.alias_or_name for c in expression.find_all(exp.CTE)}
-    tables = {t.name for t in expression.find_all(exp.Table)} - ctes
-    return any(t not in schema for t in tables)
-
-
-def _column_finding(model, problem: str, schema: dict) -> Finding:
-    match = UNRESOLVED.search(problem)
-    lines = LineMap(model.template, model.rendered)
-    if not match:
-        return Finding(model.path, 1, "unknown-column", "error", problem.splitlines()[0])
-    column = (match.group(1) or match.group(2)).replace('"', "").split(".")[-1]
-    line = lines.line_of_token(column) or 1
-    producers = sorted(
-        t for t in model.refs + tuple(s[1] for s in model.sources) if column in schema.get(t, {})
-    )
-    if len(producers) > 1:
-        return Finding(
-            model.path,
-            line,
-            "ambiguous-column",
-            "error",
-            f"column '{column}' is produced by {', '.join(producers)}: qualify it",
-        )
-    inputs = ", ".join(model.refs + tuple(".".join(s) for s in model.sources)) or "its inputs"
-    return Finding(
-        model.path,
-        line,
-        "unknown-column",
-        "error",
-        f"column '{column}' is not produced by {inputs}",
-    )
+def _column_finding(model, problem: ColumnProblem, dialect: str) -> Finding:
+    """At the template line of the column: sqlglot's line in the model's own SQL when
+    that is its rendered SQL line for line, else where the rendered SQL names it."""
+    lines = model.line_map()
+    if problem.line and model.checked_sql == model.rendered:
+        line = lines.template_line(problem.line)
+    else:
+        line = (lines.line_of_token(problem.name, dialect) if problem.name else None) or 1
+    return Finding(model.path, line, problem.rule, "error", problem.message)

@@ -11,8 +11,6 @@ with a text operand is an error at its template line.
 
 from __future__ import annotations
 
-import re
-
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import OptimizeError
@@ -23,7 +21,6 @@ from runner.compile.compiler import compile_project
 from runner.errors import RunnerError
 from runner.project.loader import Project
 from runner.render.introspection import Query
-from runner.render.lines import LineMap
 from runner.render.renderer import Renderer
 
 #: dialects that refuse arithmetic on text (SQLite converts instead)
@@ -39,15 +36,16 @@ def type_findings(
     runs a package's run_query() while rendering, for the ``queried`` dialect."""
     findings = []
     for dialect in STRICT:
-        for model, node, column in _text_arithmetic(
+        for model, node, side in _text_arithmetic(
             project, dialect, query if dialect == queried else None
         ):
+            column = side.name
             if model.name in selected:
                 message = (
                     f"{node.sql(dialect=dialect)}: arithmetic on text ({column}) fails on "
                     f"{dialect}; cast it, e.g. CAST({column} AS NUMERIC)"
                 )
-                findings.append((model.path, _line(model, node, column), message))
+                findings.append((model.path, _line(model, side, project.dialect), message))
     return findings
 
 
@@ -61,7 +59,8 @@ def _text_arithmetic(project: Project, dialect: str, query: Query | None):
     }
     for name in compiled.graph.order:
         try:
-            tree = sqlglot.parse_one(compiled.models[name].sql, read=dialect)
+            # its own SQL: an ephemeral parent is typed, and reported, in its own file
+            tree = sqlglot.parse_one(compiled.models[name].checked_sql, read=dialect)
             qualified = qualify(tree, schema=schema, dialect=dialect)
             typed = annotate_types(qualified, schema=schema, dialect=dialect)
         except (OptimizeError, RunnerError, sqlglot.errors.SqlglotError):
@@ -70,22 +69,17 @@ def _text_arithmetic(project: Project, dialect: str, query: Query | None):
         for node in typed.find_all(*ARITHMETIC):
             for side in (node.this, node.expression):
                 if isinstance(side, exp.Column) and side.type and side.type.is_type(*TEXT):
-                    yield compiled.models[name], node, side.name
+                    yield compiled.models[name], node, side
 
 
-SYMBOLS = {exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/"}
-
-
-def _line(model, node: exp.Expression, column: str) -> int:
-    """The template line where the column meets the operator (``source / 2``), else the
-    column's first line."""
-    op = re.escape(SYMBOLS[type(node)])
-    col = r"\b" + re.escape(column) + r"\b"
-    pattern = re.compile(f"{col}\\s*{op}|{op}\\s*(?:\\w+\\.)?{col}")
-    for i, text in enumerate(model.template.splitlines(), 1):
-        if pattern.search(text):
-            return i
-    return LineMap(model.template, model.rendered).line_of_token(column) or 1
+def _line(model, column: exp.Column, written: str | None) -> int:
+    """The template line of the text column: sqlglot's line in the model's own SQL when
+    that is its rendered SQL line for line, else where the rendered SQL names it."""
+    lines = model.line_map()
+    line = column.this.meta.get("line")
+    if line and model.checked_sql == model.rendered:
+        return lines.template_line(line)
+    return lines.line_of_token(column.name, written) or 1
 
 
 def _type(select: exp.Expression) -> str:

@@ -3,7 +3,7 @@ its own commands with ``command`` and ``option`` (entry-point group ``runner.com
 
 from __future__ import annotations
 
-from runner.cli.builtin import print_result
+from runner.cli.builtin import print_note, print_result, print_seed
 from runner.cli.main import main
 from runner.cli.registry import (
     COMMANDS,
@@ -23,6 +23,8 @@ __all__ = [
     "main",
     "option",
     "parse_vars",
+    "print_note",
     "print_result",
+    "print_seed",
     "workspace",
 ]

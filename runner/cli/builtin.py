@@ -20,14 +20,30 @@ def seed_command(args: argparse.Namespace) -> int:
     from runner.tasks.build import seed
 
     ws = workspace(args)
-    results = seed(
-        ws,
-        args.names,
-        lambda r: print(f"seed {r.name}: {r.rows} rows into {r.table} ({r.seconds:.2f}s)"),
-        parse_vars(args.vars),
-    )
-    print(f"Loaded {len(results)} seeds into {ws.adapter.describe()}")
+    results = seed(ws, args.names, print_seed, parse_vars(args.vars))
+    print(f"Loaded {plural(len(results), 'seed')} into {ws.adapter.describe()}")
     return 0
+
+
+def print_seed(result) -> None:
+    """``seed NAME: N rows into TABLE (s)``, and the incremental models its change
+    dropped: their state no longer matches the seed, and a silent drop looked the same
+    as a kept one."""
+    print(
+        f"seed {result.name}: {plural(result.rows, 'row')} into {result.table} "
+        f"({result.seconds:.2f}s)"
+    )
+    if result.dropped:
+        print(
+            f"    it changed since it was last loaded: dropped {', '.join(result.dropped)} "
+            "(incremental, built on its old rows); the next run or build that reads them "
+            "builds them whole, with what reads them"
+        )
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 row``, ``2 rows``: a count as a person writes it."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 @command(
@@ -72,6 +88,7 @@ def run_command(args: argparse.Namespace) -> int:
         print_result,
         temp=args.temp,
         full_refresh=args.full_refresh,
+        on_note=print_note,
     )
     counts = {s: sum(r.status == s for r in results) for s in ("OK", "ERROR", "SKIPPED")}
     print(
@@ -82,11 +99,19 @@ def run_command(args: argparse.Namespace) -> int:
     return EXIT_FAILED if counts["ERROR"] or counts["SKIPPED"] else 0
 
 
+def print_note(note: str) -> None:
+    print(f"note: {note}")
+
+
 def warn_empty(results) -> None:
     """An empty table is usually a filter that matched nothing (a timestamp param that
     defaults to now over old data): said on stderr, never silent."""
     for r in results:
-        if r.status == "OK" and r.rows == 0 and r.materialized in ("table", "temp"):
+        if (
+            getattr(r, "materialized", None) in ("table", "temp")
+            and r.status == "OK"
+            and r.rows == 0
+        ):
             print(
                 f"warning: {r.name} ({r.materialized}) holds no rows; if that is unexpected, "
                 "check the params it reads (project.yml params:, --vars)",
@@ -124,7 +149,7 @@ def test_command(args: argparse.Namespace) -> int:
     if args.junit_xml:
         write_junit(results, args.junit_xml)
     for i, r in enumerate(results, start=1):
-        extra = f" ({r.failures} failing rows)" if r.status in ("FAIL", "WARN") else ""
+        extra = f" ({plural(r.failures, 'failing row')})" if r.status in ("FAIL", "WARN") else ""
         print(f"[{i}/{len(results)}] {r.status} {r.name}{extra} {r.seconds:.2f}s")
         for row in r.rows:
             print(f"    {row}")
@@ -142,17 +167,28 @@ def test_command(args: argparse.Namespace) -> int:
     "Run the unit_tests: of the YAML beside the models. Each model runs on its given "
     "input rows (as TEMP tables), no parent is built. In-memory SQLite unless --database "
     "says otherwise; --also URL runs them on another database too (repeatable), so one "
-    "command catches SQL that only one engine accepts. Prints a row diff on failure; "
-    "exits 1 on any failure.",
+    "command catches SQL that only one engine accepts. Every database is checked before "
+    "any test runs (a URL that is not supported: exit 2; one that does not answer: "
+    "exit 3). Prints a row diff on failure; exits 1 on any failure.",
     SELECT,
+    option(
+        "--database",
+        help="database URL to run the unit tests on (default: in-memory SQLite, "
+        "sqlite:///:memory:; $DATABASE_URL and profiles.yml are not read: nothing is "
+        "built, so no project database is needed)",
+    ),
     option("--also", action="append", default=[], metavar="URL", help="another database"),
 )
 def unit_command(args: argparse.Namespace) -> int:
     from runner.execute.unit_tests import run_unit_tests
 
+    databases = [args.database or "sqlite:///:memory:", *args.also]
+    spaces = [workspace(args, database=database) for database in databases]
+    for ws in spaces:  # every URL checked, and every database answering, before any test
+        with ws.adapter.connection() as conn:
+            ws.adapter.query(conn, "SELECT 1")
     bad = 0
-    for database in [args.database or "sqlite:///:memory:", *args.also]:
-        ws = workspace(args, database=database)
+    for ws in spaces:
         results = run_unit_tests(ws, args.select)
         for i, r in enumerate(results, start=1):
             print(f"[{i}/{len(results)}] {r.status} {r.name} ({r.model}) {r.seconds:.2f}s")
@@ -178,29 +214,38 @@ def unit_command(args: argparse.Namespace) -> int:
 def build_command(args: argparse.Namespace) -> int:
     from runner.tasks.build import build
 
+    ws = workspace(args)
+    start = time.perf_counter()
     results = build(
-        workspace(args),
+        ws,
         args.select,
         parse_vars(args.vars),
-        lambda r: print(f"seed {r.name}: {r.rows} rows"),
-        _show_built,
+        on_seed=print_seed,
+        on_result=_print_test,
+        on_note=print_note,
+        on_model=print_result,
     )
     bad = [r for r in results if r.status not in ("OK", "PASS", "WARN")]
-    print(f"Done: {len(results) - len(bad)} OK/PASS, {len(bad)} ERROR/FAIL/SKIPPED")
+    print(
+        f"Done in {time.perf_counter() - start:.2f}s: {len(results) - len(bad)} OK/PASS, "
+        f"{len(bad)} ERROR/FAIL/SKIPPED ({ws.dialect})"
+    )
+    warn_empty(results)
     return EXIT_FAILED if bad else 0
 
 
-def _show_built(result) -> None:
+def _print_test(result) -> None:
+    """A data test's line under the model it tests (models print through print_result)."""
     if hasattr(result, "materialized"):
-        rows = "-" if result.rows is None else result.rows
-        print(f"{result.name} {result.materialized} {rows} {result.seconds:.2f}s {result.status}")
-        if result.error is not None:
-            print("    " + result.error.format().replace("\n", "\n    "))
         return
-    extra = f" ({result.failures} failing rows)" if result.status in ("FAIL", "WARN") else ""
-    print(f"  test {result.status} {result.name}{extra}")
+    extra = (
+        f" ({plural(result.failures, 'failing row')})" if result.status in ("FAIL", "WARN") else ""
+    )
+    print(f"    test {result.status} {result.name}{extra} {result.seconds:.2f}s")
     for row in result.rows:
-        print(f"      {row}")
+        print(f"        {row}")
+    if result.message:
+        print(f"        {result.path}:{result.line}: {result.message}")
 
 
 @command(
@@ -208,7 +253,8 @@ def _show_built(result) -> None:
     "print the first rows of a model or an inline query",
     "Run MODEL's compiled SQL (or --inline SQL, which may use ref(), source(), var() and "
     "macros) and print its first rows as a table, as dbt show does. Writes nothing: "
-    "parents are computed as temporary tables, incremental ones read as they are.",
+    "parents are computed as temporary tables, incremental models are read as they are "
+    "persisted, with a warning when one is behind its sources.",
     option("model", nargs="?", metavar="MODEL", help="the model to show"),
     option("--inline", metavar="SQL", help="a query to show instead of a model"),
     option("--limit", type=int, default=5, help="rows to print (default: 5)"),
@@ -220,6 +266,8 @@ def show_command(args: argparse.Namespace) -> int:
     shown = show(workspace(args), args.model, args.inline, args.limit, parse_vars(args.vars))
     for line in format_table(shown):
         print(line)
+    for note in shown.notes:
+        print(f"warning: {note}", file=sys.stderr)
     return 0
 
 
@@ -249,13 +297,21 @@ def lineage_command(args: argparse.Namespace) -> int:
     "docs",
     "write a static documentation site to target/docs/",
     "Write target/docs/: the DAG as a picture, and a page per model with its "
-    "description, columns, tests, rendered SQL and upstream/downstream links.",
+    "description, columns, tests, rendered SQL and upstream/downstream links. The SQL is "
+    "compiled as the API runs it: bound params (as_of) stay placeholders, so the pages "
+    "do not change with the hour they were written.",
+    option(
+        "action",
+        nargs="?",
+        choices=("generate",),
+        help="dbt's spelling: `runner docs generate` is `runner docs`",
+    ),
 )
 def docs_command(args: argparse.Namespace) -> int:
     from runner.docs.site import write_docs
 
     ws = workspace(args)
-    out = write_docs(ws.compile(bind=False))
+    out = write_docs(ws.compile(bind=True))
     print(f"wrote {out.relative_to(ws.project.root)}/index.html")
     return 0
 
@@ -277,7 +333,7 @@ def lint_command(args: argparse.Namespace) -> int:
     for finding in findings:
         print(finding.format())
     errors = sum(f.level == "error" for f in findings)
-    print(f"{errors} errors, {len(findings) - errors} warnings")
+    print(f"{plural(errors, 'error')}, {plural(len(findings) - errors, 'warning')}")
     return EXIT_FAILED if errors else 0
 
 

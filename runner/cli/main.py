@@ -46,7 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for cmd in COMMANDS.values():
         p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.description)
-        for opt in (*PROJECT, *cmd.options):
+        own = {flag for opt in cmd.options for flag in opt.flags}
+        # a command may say what a common option means for it (`unit --database`)
+        common = [opt for opt in PROJECT if not own.intersection(opt.flags)]
+        for opt in (*common, *cmd.options):
             p.add_argument(*opt.flags, **opt.kwargs)
         p.add_argument("--debug", action="store_true", help="show tracebacks")
     return parser

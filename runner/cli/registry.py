@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import yaml
+
 from runner.errors import DatabaseError, ParamError, RunnerError
 
 EXIT_FAILED, EXIT_USAGE, EXIT_UNAVAILABLE = 1, 2, 3
@@ -61,7 +63,11 @@ SELECT = option(
     metavar="SELECTOR",
     help="models: NAME, +NAME (with ancestors), NAME+ (with descendants), tag:TAG",
 )
-VARS = option("--vars", help='JSON object of vars and params, e.g. \'{"mode": "unique"}\'')
+VARS = option(
+    "--vars",
+    help='vars and params as a JSON or YAML mapping, e.g. \'{"mode": "unique"}\' or '
+    "'{mode: unique}'",
+)
 
 
 def command(name: str, help: str, description: str = "", *options: Option):
@@ -84,20 +90,35 @@ def exit_code(exc: RunnerError) -> int:
 
 
 def parse_vars(text: str | None) -> dict[str, Any]:
-    """--vars: a JSON object."""
+    """--vars: a mapping written in JSON or, as dbt accepts, YAML (``{mode: unique}``).
+    YAML's own timestamps stay text, as in JSON: a timestamp param parses its value."""
     if not text:
         return {}
     try:
         value = json.loads(text)
-    except ValueError as exc:
-        raise ParamError(
-            f"--vars is not valid JSON: {exc}",
-            param="--vars",
-            hint='e.g. --vars \'{"mode": "unique"}\'',
-        ) from None
+    except ValueError:
+        try:
+            value = yaml.load(text, Loader=_VarsLoader)  # noqa: S506 - a SafeLoader
+        except yaml.YAMLError as exc:
+            problem = " ".join(str(getattr(exc, "problem", "") or exc).split())
+            raise ParamError(
+                f"--vars is neither JSON nor YAML: {problem}",
+                param="--vars",
+                hint="e.g. --vars '{\"mode\": \"unique\"}' or --vars '{mode: unique}'",
+            ) from None
     if not isinstance(value, dict):
-        raise ParamError("--vars must be a JSON object", param="--vars")
+        raise ParamError("--vars must be a mapping, e.g. '{mode: unique}'", param="--vars")
     return value
+
+
+class _VarsLoader(yaml.SafeLoader):
+    """YAML without its implicit timestamps: ``as_of: 2024-05-22T12:00:00Z`` is text."""
+
+
+_VarsLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def workspace(args: argparse.Namespace, database: str | None = None):

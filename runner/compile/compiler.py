@@ -25,6 +25,25 @@ from runner.render.renderer import RenderedModel, Renderer
 
 
 @dataclass(frozen=True)
+class Span:
+    """Lines ``first``..``last`` of what runs hold ``model``'s own SQL from its line
+    ``line`` on: the layout ``_with_ctes`` makes (each ephemeral parent's body, then the
+    model's own SQL), so an error's line is traced back to the model it came from."""
+
+    first: int
+    last: int
+    model: str
+    line: int = 1
+    #: the lines are the model's rendered SQL's (not transpiled, not its incremental
+    #: rendering), so they map to template lines through its LineMap
+    exact: bool = True
+
+    def origin(self, sql_line: int) -> int | None:
+        """The model's own line that line ``sql_line`` of what ran holds, if in here."""
+        return self.line + sql_line - self.first if self.first <= sql_line <= self.last else None
+
+
+@dataclass(frozen=True)
 class CompiledModel:
     name: str
     path: str
@@ -43,6 +62,9 @@ class CompiledModel:
     incremental_strategy: str = "delete+insert"
     seeds: tuple[str, ...] = ()  # the seed tables it ref()s
     checked_sql: str = ""  # the model's own SQL after parsing/transpiling, before CTEs
+    #: where each line of ``sql`` (and of ``incremental_sql``) comes from
+    spans: tuple[Span, ...] = ()
+    incremental_spans: tuple[Span, ...] = ()
 
     def line_map(self) -> LineMap:
         return LineMap(self.template, self.rendered)
@@ -72,14 +94,15 @@ class CompiledProject:
     def bind_values(self, names: tuple[str, ...] | set[str]) -> dict[str, Any]:
         return {name: self.params[name] for name in names}
 
-    def sql_reading(self, name: str, relations: set[str]) -> str:
-        """The model's SQL with the ephemeral parents in ``relations`` read from relations
-        of that name instead of inlined (a unit test gives them as rows)."""
+    def sql_reading(self, name: str, relations: set[str]) -> tuple[str, tuple[Span, ...]]:
+        """The model's SQL (and its layout) with the ephemeral parents in ``relations``
+        read from relations of that name instead of inlined (a unit test gives them as
+        rows)."""
         model = self.models[name]
         if not any(
             self.models[r].materialized == "ephemeral" for r in model.refs if r in relations
         ):
-            return model.sql
+            return model.sql, model.spans
         found: set[str] = set()
         stack = [p for p in model.refs if p not in relations]
         while stack:
@@ -88,7 +111,7 @@ class CompiledProject:
                 found.add(parent)
                 stack.extend(p for p in self.models[parent].refs if p not in relations)
         ctes = [(n, self.models[n].rendered) for n in self.graph.order if n in found]
-        return _with_ctes(model.rendered, ctes, self.dialect)
+        return _with_ctes((name, model.rendered), ctes, self.dialect)
 
 
 def split_vars(project: Project, given: dict[str, Any] | None) -> tuple[dict, dict]:
@@ -185,12 +208,15 @@ def _compile_model(
     """One model: parsed (and transpiled), its ephemeral parents inlined as CTEs."""
     sql = _check_and_transpile(model, project.dialect, dialect)
     parents = [(c, _own_sql(done[c])) for c in ctes]
-    incremental = None
+    exact = {c: done[c].checked_sql == done[c].rendered for c in ctes}
+    incremental, incremental_spans = None, ()
     if model.incremental_sql is not None:
         checked = replace(model, sql=model.incremental_sql)
-        incremental = _with_ctes(
-            _check_and_transpile(checked, project.dialect, dialect), parents, dialect
-        )
+        own = (model.name, _check_and_transpile(checked, project.dialect, dialect))
+        incremental, incremental_spans = _with_ctes(own, parents, dialect)
+        incremental_spans = _exact(incremental_spans, {**exact, model.name: False})
+    executed, spans = _with_ctes((model.name, sql), parents, dialect)
+    spans = _exact(spans, {**exact, model.name: sql == model.sql})
     return CompiledModel(
         name=model.name,
         path=model.path,
@@ -201,14 +227,31 @@ def _compile_model(
         seeds=model.seeds,
         binds=tuple(sorted(set(model.binds).union(*(rendered[c].binds for c in ctes)))),
         rendered=model.sql,
-        sql=_with_ctes(sql, parents, dialect),
+        sql=executed,
         template=model.template,
         incremental_sql=incremental,
         unique_key=model.unique_key,
         indexes=model.indexes,
         incremental_strategy=model.incremental_strategy,
         checked_sql=sql,
+        spans=spans,
+        incremental_spans=incremental_spans,
     )
+
+
+def _with_head(sql: str, dialect: str) -> str:
+    """The query's ``WITH`` (or ``WITH RECURSIVE``) with what precedes it, if it has one:
+    the ephemeral parents' CTEs go right after it."""
+    tokens = sqlglot.Dialect.get_or_raise(dialect).tokenize(sql)
+    if not tokens or tokens[0].token_type != TokenType.WITH:
+        return ""
+    recursive = len(tokens) > 1 and tokens[1].token_type == TokenType.RECURSIVE
+    return sql[: tokens[1 if recursive else 0].end + 1]
+
+
+def _exact(spans: tuple[Span, ...], exact: dict[str, bool]) -> tuple[Span, ...]:
+    """The spans, each saying whether its lines are its model's rendered lines."""
+    return tuple(replace(s, exact=exact[s.model]) for s in spans)
 
 
 def _own_sql(model: CompiledModel) -> str:
@@ -305,20 +348,36 @@ def _ephemeral_parents(name: str, rendered: dict[str, RenderedModel], graph: Gra
     return [n for n in graph.order if n in found]
 
 
-def _with_ctes(sql: str, ctes: list[tuple[str, str]], dialect: str) -> str:
-    """Prepend CTEs (ephemeral parents) to a query, merging with its own WITH clause if
-    it has one. Where the dialect can say so, each is NOT MATERIALIZED: an ephemeral
-    model is inlined, so a filter on it reaches its source even when it is read twice
-    (both engines otherwise compute a CTE read twice whole, once)."""
+def _with_ctes(
+    own: tuple[str, str], ctes: list[tuple[str, str]], dialect: str
+) -> tuple[str, tuple[Span, ...]]:
+    """Prepend CTEs (ephemeral parents) to a query (``own``: its model's name and SQL),
+    merging with its own WITH clause if it has one; with where each line came from.
+    Where the dialect can say so, each is NOT MATERIALIZED: an ephemeral model is
+    inlined, so a filter on it reaches its source even when it is read twice (both
+    engines otherwise compute a CTE read twice whole, once).
+
+    Each CTE is ``name AS (`` on a line of its own, its body, then ``)`` (and ``,``): so
+    a body's lines stay whole and an error on one is traced back to the parent."""
+    name, sql = own
+    own_lines = sql.count("\n") + 1
     if not ctes:
-        return sql
+        return sql, (Span(1, own_lines, name),)
     hint = adapter_class(dialect).INLINE_CTE
-    block = ",\n".join(f"{name} AS {hint}(\n{body}\n)" for name, body in ctes)
-    tokens = sqlglot.Dialect.get_or_raise(dialect).tokenize(sql)
-    if tokens and tokens[0].token_type == TokenType.WITH:
-        head = sql[: tokens[0].end + 1]
-        rest = sql[tokens[0].end + 1 :]
-        if len(tokens) > 1 and tokens[1].token_type == TokenType.RECURSIVE:
-            head, rest = sql[: tokens[1].end + 1], sql[tokens[1].end + 1 :]
-        return f"{head} {block},{rest}"
-    return f"WITH {block}\n{sql}"
+    block = ",\n".join(f"{cte} AS {hint}(\n{body}\n)" for cte, body in ctes)
+    head = _with_head(sql, dialect)
+    merged = bool(head)
+    spans, line = [], head.count("\n") + 1  # the first CTE's header line
+    for cte, body in ctes:
+        size = body.count("\n") + 1
+        spans.append(Span(line + 1, line + size, cte))
+        line += size + 2  # past the body and ``)``: the next header, or one past the last ``)``
+    close = line - 1
+    if not merged:
+        spans.append(Span(close + 1, close + own_lines, name))
+        return f"WITH {block}\n{sql}", tuple(spans)
+    # the WITH line goes on after the last ``)``; the lines before it stay where they were
+    spans.append(Span(close, close + own_lines - head.count("\n") - 1, name, head.count("\n") + 1))
+    if head.count("\n"):
+        spans.insert(0, Span(1, head.count("\n"), name))
+    return f"{head} {block},{sql[len(head) :]}", tuple(spans)

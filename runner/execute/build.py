@@ -14,6 +14,7 @@ from typing import Any
 
 from runner.adapters.base import Adapter
 from runner.compile.compiler import CompiledModel, CompiledProject
+from runner.compile.origin import locate
 from runner.errors import DatabaseError, RunnerError
 from runner.execute.materializations import STRATEGIES, TEMP, Target
 
@@ -92,39 +93,6 @@ def build_model(
     try:
         rows = strategy.build(target, model)
     except DatabaseError as exc:
-        error = locate(model, exc, header_lines=1)
+        error = locate(compiled, model, exc, header_lines=1)
         return NodeResult(model.name, kind, "ERROR", None, time.perf_counter() - start, error)
     return NodeResult(model.name, kind, "OK", rows, time.perf_counter() - start)
-
-
-def _own_line(model: CompiledModel, sql_line: int) -> int | None:
-    """The line of the model's rendered SQL that line ``sql_line`` of what ran holds.
-
-    What runs is the rendered SQL, or it with the ephemeral parents' CTEs put in front
-    (runner/compile/compiler.py ``_with_ctes``: before it, or merged after its WITH on line 1):
-    either way everything after the rendered first line ends what ran, verbatim, so the
-    line offset is the difference in line counts. Transpiled SQL has no such mapping
-    (None: the caller falls back to the identifier the message names)."""
-    if model.sql == model.rendered:
-        return max(1, sql_line)
-    offset = model.sql.count("\n") - model.rendered.count("\n")
-    tail = model.rendered.split("\n", 1)[1] if "\n" in model.rendered else model.rendered
-    if offset < 0 or not model.sql.endswith(tail) or sql_line - offset < 1:
-        return None
-    return sql_line - offset
-
-
-def locate(model: CompiledModel, error: DatabaseError, header_lines: int) -> DatabaseError:
-    """The database error pointed at the model's template line (the driver's message
-    kept): by the statement position the driver gave (``header_lines`` lines of CREATE
-    precede the model's SQL), else by the identifier the message names."""
-    lines = model.line_map()
-    line = None
-    own = _own_line(model, error.sql_line - header_lines) if error.sql_line else None
-    if own is not None:
-        line = lines.template_line(own)
-    if line is None and error.token:
-        line = lines.line_of_token(error.token)
-    return error.located(
-        model=model.name, path=model.path, line=line, snippet=lines.text(line) if line else None
-    )

@@ -8,10 +8,13 @@ them up to date is separate from querying: a request calls ``refresh`` and then
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from runner.adapters.base import Adapter
 from runner.compile.compiler import CompiledModel, CompiledProject
+from runner.compile.origin import locate
+from runner.errors import DatabaseError
 from runner.execute.build import NodeResult, build_model, executable
 
 
@@ -51,4 +54,43 @@ def _pending(adapter: Adapter, conn: Any, compiled: CompiledProject, model: Comp
     """Whether the model is missing or its batch holds rows (read only: no lock)."""
     if adapter.relation_kind(conn, model.name) != "table":
         return True
-    return adapter.has_rows(conn, model.incremental_sql, compiled.bind_values(model.binds))
+    return _waiting(adapter, conn, compiled, model) > 0
+
+
+def _waiting(adapter: Adapter, conn: Any, compiled: CompiledProject, model: CompiledModel) -> int:
+    """Rows the model's next run applies (read only), its errors located."""
+    sql = f"SELECT COUNT(*) FROM (\n{model.incremental_sql}\n) AS batch"
+    try:
+        return int(adapter.query(conn, sql, compiled.bind_values(model.binds))[1][0][0])
+    except DatabaseError as exc:
+        raise locate(compiled, model, exc, 1, model.incremental_spans) from exc
+
+
+@dataclass(frozen=True)
+class Behind:
+    """An incremental model that is not up to date: not built (``rows`` None), or with
+    ``rows`` rows waiting in its sources for its next run."""
+
+    model: str
+    rows: int | None
+
+
+def staleness(
+    adapter: Adapter, conn: Any, compiled: CompiledProject, outputs: Iterable[str]
+) -> list[Behind]:
+    """The incremental models ``outputs`` read (themselves included) that are behind,
+    read only: what a reader that does not refresh (``runner show``) must say it read.
+    A model downstream of one that is behind is behind too, without rows of its own
+    waiting yet (its parent's run makes them), so only the first of a chain is counted."""
+    found: list[Behind] = []
+    for name in incremental_ancestors(compiled, outputs):
+        model = compiled.models[name]
+        if compiled.graph.ancestors(name) & {b.model for b in found}:
+            continue
+        if adapter.relation_kind(conn, name) != "table":
+            found.append(Behind(name, None))
+            continue
+        waiting = _waiting(adapter, conn, compiled, model)
+        if waiting:
+            found.append(Behind(name, waiting))
+    return found

@@ -36,6 +36,8 @@ class SeedResult:
     table: str
     rows: int
     seconds: float
+    #: incremental models dropped because the seed changed (runner/tasks/build.py)
+    dropped: tuple[str, ...] = ()
 
 
 def _relative(seed: SeedConfig, root) -> str:

@@ -19,7 +19,8 @@ from typing import Any
 from runner.adapters.base import quote
 from runner.compile.columns import ColumnInference
 from runner.compile.compiler import compile_project
-from runner.errors import ConfigError, RunnerError
+from runner.compile.origin import locate
+from runner.errors import ConfigError, DatabaseError, RunnerError
 from runner.project.properties import UnitTest
 from runner.render.renderer import Renderer
 
@@ -133,8 +134,11 @@ def _run_one(ws, cache: _Compiled, test: UnitTest) -> UnitResult:
                 adapter.load_rows(
                     conn, relation, columns, [[r.get(c) for c in columns] for r in rows]
                 )
-        sql = compiled.sql_reading(test.model, {relation for relation, _ in test.given})
-        names, data = adapter.query(conn, sql, compiled.bind_values(model.binds))
+        sql, spans = compiled.sql_reading(test.model, {relation for relation, _ in test.given})
+        try:
+            names, data = adapter.query(conn, sql, compiled.bind_values(model.binds))
+        except DatabaseError as exc:
+            raise locate(compiled, model, exc, header_lines=0, spans=spans) from exc
     got = [dict(zip(names, row)) for row in data]
     diff = compare(list(test.expect), got, test.ordered)
     status = "FAIL" if diff else "PASS"
@@ -234,6 +238,8 @@ def run_unit_tests(ws, selectors: list[str] | None) -> list[UnitResult]:
         try:
             results.append(_run_one(ws, cache, test))
         except RunnerError as exc:
+            if isinstance(exc, DatabaseError) and exc.unavailable:
+                raise  # the database, not the test: every other test would say the same
             results.append(
                 UnitResult(
                     test.name, test.model, "ERROR", 0.0, test.path, test.line, message=exc.format()

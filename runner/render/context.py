@@ -120,7 +120,8 @@ class TemplateContext:
         raise TemplateError(
             f"var('{name}') is not set and has no default",
             model=self.state.model,
-            hint=f"add it under vars: in project.yml or pass --vars '{{\"{name}\": ...}}'",
+            hint=closest(name, [*self.vars, *self.params])
+            or f"add it under vars: in project.yml or pass --vars '{{\"{name}\": ...}}'",
         )
 
     def config(self, **kwargs: Any) -> str:

@@ -7,11 +7,13 @@ it (for a missing macro argument: the line that called the macro).
 
 from __future__ import annotations
 
+import re
 import traceback
+from collections.abc import Iterable
 
 import jinja2
 
-from runner.errors import RunnerError, TemplateError
+from runner.errors import RunnerError, TemplateError, closest
 
 
 class located:
@@ -21,9 +23,14 @@ class located:
     the innermost such frame is where the problem is.
     """
 
-    def __init__(self, model: str | None, templates: dict[str, str]) -> None:
+    def __init__(
+        self, model: str | None, templates: dict[str, str], known: Iterable[str] = ()
+    ) -> None:
+        """``known``: the names the template could have meant (its context: macros,
+        dbt's globals), for a closest-name hint when it names one that is undefined."""
         self.model = model
         self.templates = templates
+        self.known = known
 
     def __enter__(self) -> None:
         return None
@@ -43,19 +50,24 @@ class located:
                 snippet=_line(self.templates.get(path), line),
             ) from None
         if isinstance(exc, jinja2.UndefinedError) and "was not provided" in exc.message:
-            path, line = _caller_frame(exc, self.templates)  # the call, not the macro
+            frames = _template_frames(exc, self.templates)
+            (path, line), chain = _call_chain(frames, self.templates)  # the call, not the macro
+            callee = _enclosing_macro(self.templates, *frames[-1]) if frames else None
             raise self._error(
-                f"a macro was called without an argument: {exc.message}",
+                f"{f'macro {callee!r}' if callee else 'a macro'} was called without an "
+                f"argument: {exc.message}{chain}",
                 path,
                 line,
                 hint="pass every parameter the macro declares (or give it a default)",
             ) from None
         if isinstance(exc, jinja2.UndefinedError):
+            name = UNDEFINED.fullmatch(exc.message or "")
             raise self._error(
                 f"undefined: {exc.message}",
                 path,
                 line,
-                hint="check the spelling, or define it with {% set %}, a macro or --vars",
+                hint=(name and closest(name.group(1), self.known))
+                or "check the spelling, or define it with {% set %}, a macro or --vars",
             ) from None
         if isinstance(exc, Exception):
             message = f"error while rendering: {type(exc).__name__}: {exc}"
@@ -84,16 +96,50 @@ def _template_frame(exc: BaseException, templates: dict[str, str]) -> tuple[str 
     return found
 
 
-def _caller_frame(exc: BaseException, templates: dict[str, str]) -> tuple[str | None, int | None]:
-    """The template frame that called the macro the error happened in: the frame before
-    the innermost one whose file differs, else the one before the innermost."""
+def _template_frames(exc: BaseException, templates: dict[str, str]) -> list[tuple[str, int]]:
+    """(file, line) of each template frame, outermost first."""
     frames = [(f.filename, f.lineno) for f in traceback.extract_tb(exc.__traceback__)]
-    frames = [f for f in frames if f[0] in templates]
+    return [f for f in frames if f[0] in templates and f[1] is not None]
+
+
+def _call_chain(
+    frames: list[tuple[str, int]], templates: dict[str, str]
+) -> tuple[tuple[str | None, int | None], str]:
+    """The call of the macro the error happened in (the frame before the innermost),
+    and how it was reached: `` (in pct, called at models/m.sql:3)``, each macro that
+    made a call named, so a call missing an argument inside a macro is not blamed on
+    the model's call of the outer macro."""
     if len(frames) < 2:
-        return frames[-1] if frames else (None, None)
-    inner = frames[-1][0]
-    outer = [f for f in frames[:-1] if f[0] != inner]
-    return outer[-1] if outer else frames[-2]
+        return (frames[-1] if frames else (None, None)), ""
+    steps = []
+    for (path, line), (outer_path, outer_line) in zip(frames[-2:0:-1], frames[-3::-1]):
+        macro = _enclosing_macro(templates, path, line)
+        if macro is None:
+            break
+        outer = _enclosing_macro(templates, outer_path, outer_line)
+        steps.append(
+            f"in {macro}, called at {outer_path}:{outer_line}" + (f" (in {outer})" if outer else "")
+        )
+    return frames[-2], f" ({'; '.join(steps)})" if steps else ""
+
+
+#: Jinja's message for a name nothing defines
+UNDEFINED = re.compile(r"'(\w+)' is undefined")
+#: the start and end of a macro definition in a template
+MACRO = re.compile(r"\{%-?\s*macro\s+(\w+)|\{%-?\s*endmacro\b")
+
+
+def _enclosing_macro(templates: dict[str, str], path: str, line: int) -> str | None:
+    """The name of the macro whose definition holds ``path:line``, if any: the last
+    one begun by the end of that line and not ended before its start (a macro may be
+    defined on one line)."""
+    lines = (templates.get(path) or "").splitlines()
+    before = sum(len(text) + 1 for text in lines[: line - 1])
+    name = None
+    for match in MACRO.finditer("\n".join(lines[:line])):
+        if match.group(1) or match.start() < before:
+            name = match.group(1)  # None after an endmacro
+    return name
 
 
 def _line(source: str | None, line: int | None) -> str | None:

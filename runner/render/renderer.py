@@ -256,7 +256,8 @@ class Renderer:
         state.model, state.refs, state.sources, state.seeds = model.name, [], [], []
         state.config = dict(getattr(model, "config", {}))
         state.binds, state.incremental = set(), incremental
-        with _located(model.name, self.templates):
+        known = [n for n in context if not n.startswith("_")]
+        with _located(model.name, self.templates, known):
             return self.env.get_template(model.path).render(context)
 
     def _incremental(self, model, state: RenderState, context: dict) -> dict[str, Any]:

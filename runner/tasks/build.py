@@ -5,11 +5,14 @@ application and the tests call them too."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
-from runner.errors import DatabaseError, ParamError
+from runner.compile.compiler import CompiledProject
+from runner.errors import DatabaseError, ParamError, closest
 from runner.execute.build import NodeResult, run_models
 from runner.execute.data_tests import collect, run_tests
+from runner.execute.refresh import incremental_ancestors
 from runner.execute.seed_state import SeedState, file_checksum
 from runner.execute.seeds import SeedResult, load_seed, seed_enabled
 from runner.project.loader import SeedConfig
@@ -30,10 +33,11 @@ def seed(
     unknown = sorted(set(names or ()) - set(seeds))
     if unknown:
         raise ParamError(
-            f"no seed named {', '.join(unknown)}", hint="seeds are seeds/*.csv", param="names"
+            f"no seed named '{unknown[0]}'",
+            hint=closest(unknown[0], seeds) or "seeds are seeds/*.csv",
         )
     renderer = Renderer(ws.project, ws.dialect, query=ws.query)
-    results, changed = [], []
+    results = []
     with ws.adapter.connection() as conn:
         ws.adapter.prepare_sources(conn)
         ws.adapter.prepare_schema(conn)
@@ -43,12 +47,11 @@ def seed(
             checksum, rows_before = file_checksum(config.path), state.rows_now(config.table)
             result = _load_one(ws, conn, renderer, config)
             if not state.unchanged(name, checksum, rows_before):
-                changed.append(config)
+                result = replace(result, dropped=drop_incremental(ws, conn, [config]))
             state.record(name, checksum, result.rows)
             results.append(result)
             if on_result:
                 on_result(result)
-        drop_incremental(ws, conn, changed)
     return results
 
 
@@ -65,21 +68,56 @@ def _load_one(ws: Workspace, conn: Any, renderer: Renderer, config: SeedConfig) 
     return result
 
 
-def drop_incremental(ws: Workspace, conn: Any, changed: list[SeedConfig] | None = None) -> None:
+def drop_incremental(
+    ws: Workspace, conn: Any, changed: list[SeedConfig] | None = None
+) -> tuple[str, ...]:
     """Reloaded seeds whose rows changed invalidate what incremental models downstream
     of them kept (a watermark such as the source's last id): drop those, so the next run
-    builds them whole. Unchanged seeds keep their incremental state (runner/execute/seed_state.py).
-    ``changed=None``: a source was replaced some other way, drop every incremental model."""
+    builds them whole (``run`` and ``build`` rebuild them, and what reads them, when a
+    selected model needs them: ``with_unbuilt``). Unchanged seeds keep their incremental
+    state (runner/execute/seed_state.py). ``changed=None``: a source was replaced some
+    other way, drop every incremental model. Returns the ones that existed."""
     if changed == []:
-        return
+        return ()
     compiled = ws.compile(bind=False)
     readers = set(compiled.models) if changed is None else set()
     for name, model in compiled.models.items():
         if any(_reads_seed(ws, model, seed) for seed in changed or ()):
             readers |= {name} | compiled.graph.descendants(name)
-    for name in sorted(readers):
-        if compiled.models[name].materialized == "incremental":
-            ws.adapter.drop_relation(conn, name)
+    dropped = []
+    for name in compiled.graph.order:
+        if name in readers and compiled.models[name].materialized == "incremental":
+            if ws.adapter.relation_kind(conn, name) is not None:
+                ws.adapter.drop_relation(conn, name)
+                dropped.append(name)
+    return tuple(dropped)
+
+
+def with_unbuilt(
+    ws: Workspace, conn: Any, compiled: CompiledProject, names: list[str]
+) -> tuple[list[str], str | None]:
+    """``names`` and what must be built with them, and a note saying why (None when
+    nothing is added). An incremental model the selection reads that is not built
+    (dropped when its seed changed, or never built) would leave the models between it
+    and the selection stale, or failing: it is built first, with every model on the way
+    from it to the selection."""
+    missing = [
+        m
+        for m in incremental_ancestors(compiled, names)
+        if m not in names and ws.adapter.relation_kind(conn, m) != "table"
+    ]
+    if not missing:
+        return names, None
+    upstream = set(names).union(*(compiled.graph.ancestors(n) for n in names))
+    extra = set(missing).union(*(compiled.graph.descendants(m) & upstream for m in missing))
+    order = [n for n in compiled.graph.order if n in extra or n in names]
+    added = [n for n in order if n not in names and compiled.models[n].materialized != "ephemeral"]
+    note = (
+        f"also building {', '.join(added)}: the selection reads {', '.join(missing)} "
+        "(incremental), not built (dropped when its seed changed, or never built), and "
+        "what reads it on the way would be stale"
+    )
+    return order, note
 
 
 def _reads_seed(ws: Workspace, model: Any, seed: SeedConfig) -> bool:
@@ -118,18 +156,21 @@ def run(
     on_result: Callable[[int, int, NodeResult], None] | None = None,
     temp: bool = False,
     full_refresh: bool = False,
+    on_note: Callable[[str], None] | None = None,
 ) -> list[NodeResult]:
     """Build the selected models, persistent like dbt's run whatever the vars (one rule
     for ``run`` and ``build``: --vars changes what is computed, never where it goes).
 
     ``temp``: every relation a temporary table private to this connection, a what-if
     run that leaves the database as it was (``runner run --temp``). Incremental models
-    are always persistent; ``full_refresh`` rebuilds them whole.
+    are always persistent; ``full_refresh`` rebuilds them whole. An incremental model
+    the selection reads that is not built is built too (``with_unbuilt``, said through
+    ``on_note``).
     """
     compiled = ws.compile(vars, bind=temp)
-    names = compiled.graph.select(selectors)
     with ws.adapter.connection() as conn:
         ws.adapter.prepare_schema(conn)  # incremental models persist even in a temp run
+        names = _selection(ws, conn, compiled, selectors, on_note)
         if not temp:
             ws.adapter.prepare_sources(conn)
             ensure_source_indexes(ws, conn)
@@ -167,26 +208,25 @@ def build(
     vars: dict[str, Any] | None = None,
     on_seed: Callable[[SeedResult], None] | None = None,
     on_result: Callable[[Any], None] | None = None,
+    on_note: Callable[[str], None] | None = None,
+    on_model: Callable[[int, int, NodeResult], None] | None = None,
 ) -> list:
     """Seeds, then each selected model followed by its data tests, in DAG order.
 
     A model that fails, or whose tests fail, stops its descendants: they are reported
-    as SKIPPED. A singular test runs after the last of the models it refs.
+    as SKIPPED. A singular test runs after the last of the models it refs. An
+    incremental model the selection reads that is not built (its seed changed) is built
+    too, with what reads it on the way (``with_unbuilt``, said through ``on_note``).
+    ``on_result`` hears every result; ``on_model`` a model's with its ``[i/n]``.
     """
     seed(ws, on_result=on_seed, vars=vars)
-    compiled = ws.compile(vars, bind=False)
-    names = compiled.graph.select(selectors)
-    cases = collect(compiled, names, vars or {}, Renderer(ws.project, ws.dialect, query=ws.query))
-    built = [n for n in names if compiled.models[n].materialized != "ephemeral"]
-    order = {n: i for i, n in enumerate(compiled.graph.order)}
-    by_model: dict[str, list] = {}
-    for case in cases:  # after the last built model the test reads
-        readable = [m for m in case.models if m in built] or built[-1:]
-        by_model.setdefault(max(readable, key=order.__getitem__), []).append(case)
+    compiled, names, by_model = _build_plan(ws, selectors, vars, on_note)
     results: list = []
 
-    def report(result) -> None:
+    def report(result, counter: tuple[int, int] | None = None) -> None:
         results.append(result)
+        if counter and on_model:
+            on_model(*counter, result)
         if on_result:
             on_result(result)
 
@@ -200,7 +240,52 @@ def build(
             return all(r.status in ("PASS", "WARN") for r in tested)
 
         run_models(
-            ws.adapter, conn, compiled, names, on_result=lambda i, n, r: report(r), after=test_model
+            ws.adapter,
+            conn,
+            compiled,
+            names,
+            on_result=lambda i, n, r: report(r, (i, n)),
+            after=test_model,
         )
     write_artifacts(compiled, results, "build")
     return results
+
+
+def _selection(
+    ws: Workspace,
+    conn: Any,
+    compiled: CompiledProject,
+    selectors: list[str] | None,
+    on_note: Callable[[str], None] | None,
+) -> list[str]:
+    """The selected models and what must be built with them (``with_unbuilt``)."""
+    names, note = with_unbuilt(ws, conn, compiled, compiled.graph.select(selectors))
+    if note and on_note:
+        on_note(note)
+    return names
+
+
+def _build_plan(
+    ws: Workspace,
+    selectors: list[str] | None,
+    vars: dict[str, Any] | None,
+    on_note: Callable[[str], None] | None,
+) -> tuple[CompiledProject, list[str], dict[str, list]]:
+    """What ``build`` builds, once the seeds are loaded: the project compiled, the models
+    (``_selection``) and the data tests to run after each."""
+    compiled = ws.compile(vars, bind=False)
+    with ws.adapter.connection() as conn:
+        names = _selection(ws, conn, compiled, selectors, on_note)
+    cases = collect(compiled, names, vars or {}, Renderer(ws.project, ws.dialect, query=ws.query))
+    return compiled, names, _tests_by_model(compiled, names, cases)
+
+
+def _tests_by_model(compiled: CompiledProject, names: list[str], cases: list) -> dict[str, list]:
+    """Each test under the model it runs after: the last built model it reads."""
+    built = [n for n in names if compiled.models[n].materialized != "ephemeral"]
+    order = {n: i for i, n in enumerate(compiled.graph.order)}
+    by_model: dict[str, list] = {}
+    for case in cases:
+        readable = [m for m in case.models if m in built] or built[-1:]
+        by_model.setdefault(max(readable, key=order.__getitem__), []).append(case)
+    return by_model

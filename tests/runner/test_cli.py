@@ -102,9 +102,22 @@ def test_bad_url_is_a_configuration_error(shop, capsys):
     assert "unsupported database URL" in capsys.readouterr().err
 
 
-def test_bad_vars_json(shop, capsys):
+def test_bad_vars_names_the_option_once(shop, capsys):
+    """Issue 24, 11: it said `--vars: --vars is not valid JSON`."""
     assert main(["run", "--project-dir", str(shop()), "--vars", "{nope"]) == 2
-    assert "--vars is not valid JSON" in capsys.readouterr().err
+    first = capsys.readouterr().err.splitlines()[0]
+    assert (
+        first.startswith("error: --vars is neither JSON nor YAML: ") and first.count("--vars") == 1
+    )
+
+
+def test_vars_may_be_yaml_as_in_dbt(shop, db_url, capsys):
+    """Issue 24, 11: `--vars '{minimum: 4}'`, which dbt accepts, was refused."""
+    args = ["--project-dir", str(shop()), "--database", db_url]
+    assert main(["seed", *args]) == 0
+    capsys.readouterr()
+    assert main(["show", "base", *args, "--vars", "{minimum: 4}"]) == 0
+    assert capsys.readouterr().out.splitlines()[2].split() == ["|", "3", "|", "c", "|", "5", "|"]
 
 
 def test_a_reader_that_leaves_early_gets_no_traceback(shop, tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -71,7 +72,7 @@ def test_cli_prints_pass_fail_and_exits_1(built, capsys):
     root, ws = built
     assert main(["test", "--project-dir", str(root), "--database", ws.adapter.url]) == 1
     out = capsys.readouterr().out
-    assert "FAIL relationships_base_qty (1 failing rows)" in out
+    assert "FAIL relationships_base_qty (1 failing row)" in out
     assert "PASS unique_base_id" in out
     assert out.strip().splitlines()[-1] == "Done: 4 PASS, 3 FAIL, 0 ERROR"
 
@@ -112,11 +113,16 @@ def test_build_runs_seeds_models_and_tests_and_skips_after_a_failure(built, caps
     out = capsys.readouterr().out
     assert code == 1
     lines = out.splitlines()
-    assert lines[0] == "seed items: 3 rows"
-    assert lines[1].startswith("base table 2 ") and lines[1].endswith(" OK")
-    assert "  test FAIL expression_base_id___3 (1 failing rows)" in lines
-    assert "final view - 0.00s SKIPPED" in lines  # base's tests failed
+    assert re.fullmatch(r"seed items: 3 rows into items \(\d+\.\d\ds\)", lines[0])
+    # as `runner run` prints a model (issue 24, 11: build had no [i/n] nor timings)
+    assert re.fullmatch(r"\[1/2\] base table 2 \d+\.\d\ds OK", lines[1])
+    assert any(
+        re.fullmatch(r"    test FAIL expression_base_id___3 \(1 failing row\) \d+\.\d\ds", line)
+        for line in lines
+    )
+    assert "[2/2] final view - 0.00s SKIPPED" in lines  # base's tests failed
     assert not any("relationships_base_qty" in line for line in lines)  # it reads final
+    assert re.fullmatch(r"Done in \d+\.\d\ds: \d+ OK/PASS, 3 ERROR/FAIL/SKIPPED \(\w+\)", lines[-1])
 
 
 def test_build_passes_when_tests_pass(shop, db_url, capsys):
@@ -126,7 +132,7 @@ def test_build_passes_when_tests_pass(shop, db_url, capsys):
     )
     assert main(["build", "--project-dir", str(root), "--database", db_url]) == 0
     out = capsys.readouterr().out
-    assert "  test PASS unique_base_id" in out and "final view - " in out
+    assert "    test PASS unique_base_id " in out and "[2/2] final view - " in out
 
 
 def test_junit_xml(built, tmp_path):

@@ -107,3 +107,17 @@ def test_unknown_doc_block_is_an_error(tmp_path, capsys):
     assert main(["docs", "--project-dir", str(root)]) != 0
     err = capsys.readouterr().err
     assert "intermediate.yml" in err and "unknown doc block 'nope' in int_events.id" in err
+
+
+def test_dbts_spelling_docs_generate_is_accepted(tmp_path):
+    """Issue 24, 11: `runner docs generate`, dbt's command, was refused."""
+    assert (_docs(_project(tmp_path), "generate") / "index.html").is_file()
+
+
+@pytest.mark.parametrize("engine_url", ["sqlite:///:memory:", PG])
+def test_the_sql_keeps_bound_params_as_placeholders(tmp_path, engine_url):
+    """Issue 24, 11: the pages baked the hour they were written into the SQL (as_of
+    defaults to now), so every run changed them."""
+    page = _docs(_project(tmp_path), "--database", engine_url) / "int_window_facts.html"
+    text = page.read_text()
+    assert ":as_of" in text and ":window_days" in text

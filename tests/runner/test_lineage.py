@@ -88,3 +88,19 @@ def test_a_cte_named_like_another_model_is_traced_as_the_cte(engine_url, tmp_pat
         "stg_orders.order_id",
         "raw_orders.id  (seed)",
     ]
+
+
+@pytest.mark.parametrize("engine_url", ENGINES)
+@pytest.mark.parametrize(
+    ("target", "hint"),
+    [
+        ("sales_sumary.total_sales", "did you mean 'sales_summary'?"),
+        ("sales_summary.total_sale", "did you mean 'total_sales' or 'total_revenue'?"),
+    ],
+)
+def test_a_typo_suggests_the_closest_model_or_column(engine_url, target, hint):
+    """Issue 24, 11: no suggestion, and sqlglot's "Cannot find column" for a column."""
+    compiled = Workspace.open(REPO, engine_url).compile(bind=False)
+    with pytest.raises(GraphError) as info:
+        column_lineage(compiled, target)
+    assert info.value.hint == hint

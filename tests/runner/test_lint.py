@@ -67,10 +67,11 @@ def test_errors_exit_1(make_project, capsys):
         {"project.yml": TYPED, "models/a.sql": "select nope from {{ source('shop', 'items') }}"}
     )
     assert main(["lint", "--project-dir", str(root)]) == 1
+    out = capsys.readouterr().out
     assert (
-        "models/a.sql:1: error unknown-column: column 'nope' is not produced by shop.items"
-        in capsys.readouterr().out
+        "models/a.sql:1: error unknown-column: column 'nope' is not produced by shop.items" in out
     )
+    assert out.splitlines()[-1] == "1 error, 1 warning"  # it said `1 errors, 1 warnings`
 
 
 def test_a_qualified_unknown_column_is_reported_on_its_line(make_project):
@@ -154,3 +155,58 @@ def test_jaffle_shop_lints_clean(dialect, tmp_path):
     """Its staging models read seeds: their columns come from the CSV headers."""
     jaffle = shutil.copytree(REPO / "tests" / "fixtures" / "jaffle_shop", tmp_path / "j")
     assert [f for f in lint(load_project(jaffle), dialect) if f.level == "error"] == []
+
+
+TYPOS = """
+{#- viewz, nope.qty, c.name and q below are all wrong: select * from c -#}
+with c as (
+    select id,
+        viewz
+    from {{ source('shop', 'items') }}
+)
+select
+    c.id,
+    nope.qty,
+    c.name,
+    q
+from c
+"""
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgres"])
+def test_every_unknown_column_is_reported_at_its_own_line(make_project, dialect):
+    """Issue 24, 3 and 4: lint stopped at the first unknown column of a model, put a
+    typo inside a CTE or under a bad qualifier on line 1 (a comment naming it), and
+    listed every input instead of the relation a qualifier names."""
+    root = make_project({"project.yml": TYPED, "models/a.sql": TYPOS})
+    findings = lint(load_project(root), dialect)
+    found = {(f.line, f.rule, f.message) for f in findings}
+    assert found >= {
+        (4, "unknown-column", "column 'viewz' is not produced by shop.items"),
+        (9, "unknown-column", "nope.qty: 'nope' names no relation this query reads (it reads the CTE c)"),
+        (10, "unknown-column", "column 'name' is not produced by the CTE c"),
+        (11, "unknown-column", "column 'q' is not produced by the CTE c"),
+    }  # fmt: skip
+    assert [f.line for f in findings if f.level == "error"] == [
+        4, 9, 10, 11
+    ]  # fmt: skip
+
+
+def test_a_qualified_column_names_the_relation_its_qualifier_names(make_project):
+    root = make_project({
+        "project.yml": TYPED,
+        "models/a.sql": "select i.id, p.qty\nfrom {{ source('shop', 'items') }} as i\n"
+        "join {{ source('shop', 'prices') }} as p on i.id = p.id",
+    })  # fmt: skip
+    [finding] = [f for f in lint(load_project(root), "sqlite") if f.level == "error"]
+    assert finding.message == "column 'qty' is not produced by shop.prices (as p)"
+
+
+def test_select_star_is_found_in_the_sql_not_in_a_comment(make_project):
+    """Issue 24, 3: `SELECT p.*` was put at line 1, a Jinja comment saying `select *`."""
+    root = make_project({
+        "project.yml": TYPED,
+        "models/marts/m.sql": "{#- select * is what a mart avoids,\n    select * -#}\n"
+        "select\n    p.*\nfrom {{ source('shop', 'items') }} as p",
+    })  # fmt: skip
+    assert ("models/marts/m.sql", 4, "select-star-in-mart", "warning") in rules(root)

@@ -132,6 +132,33 @@ def test_a_macro_called_without_an_argument_points_at_the_caller(shop):
     assert "parameter 'c' was not provided" in err.value.message
 
 
+NESTED = """
+{% macro safe_div(a, b) %}({{ a }} / nullif({{ b }}, 0)){% endmacro %}
+
+{% macro ratio(a, b) %}
+  {{ safe_div(a) }}
+{% endmacro %}
+
+{% macro pct(a, b) %}round(100.0 * {{ ratio(a, b) }}, 2){% endmacro %}
+"""
+
+
+def test_a_nested_macro_missing_an_argument_is_blamed_on_its_call_with_the_chain(shop):
+    """Issue 24, 9: the error pointed at pct(...) in the model, never at the call that
+    misses the argument, nor named the macro called."""
+    root = shop(
+        macros__math_sql=NESTED, models__bad_sql="select 1 as a,\n  {{ pct('1', '2') }} as b\n"
+    )
+    with pytest.raises(TemplateError) as err:
+        compiled(root)
+    assert (err.value.path, err.value.line) == ("macros/math.sql", 4)
+    assert err.value.snippet.strip() == "{{ safe_div(a) }}"
+    assert err.value.message == (
+        "macro 'safe_div' was called without an argument: parameter 'b' was not provided "
+        "(in ratio, called at macros/math.sql:7 (in pct); in pct, called at models/bad.sql:2)"
+    )
+
+
 def test_a_macro_defined_twice_is_an_error_at_the_second(shop):
     root = shop(macros__one_sql="{% macro twin() %}1{% endmacro %}",
                 macros__two_sql="{# two #}\n{% macro twin() %}2{% endmacro %}")  # fmt: skip
@@ -145,3 +172,17 @@ def test_a_dbt_override_nothing_calls_is_an_error_at_its_line(shop):
     with pytest.raises(TemplateError, match="'generate_alias_name' would never be called") as info:
         compiled(root)
     assert (info.value.path, info.value.line) == ("macros/alias.sql", 3)
+
+
+@pytest.mark.parametrize(
+    ("body", "hint"),
+    [
+        ("select {{ var('minimun') }} as x", "did you mean 'minimum'?"),
+        ("select {{ twicee('qty') }} as x", "did you mean 'twice'?"),
+    ],
+)
+def test_a_var_or_macro_typo_suggests_the_closest_name(shop, body, hint):
+    """Issue 24, 11: var() and macro names had no closest-name suggestion."""
+    with pytest.raises(TemplateError) as err:
+        compiled(shop(models__bad_sql=body))
+    assert err.value.hint == hint and err.value.path == "models/bad.sql"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from runner.cli import main
 from runner.execute.unit_tests import compare, run_unit_tests
 from runner.workspace import Workspace
@@ -121,3 +123,27 @@ def test_a_parents_columns_the_rows_leave_out_are_typed_nulls(make_project, db_u
     assert main(["unit", "--project-dir", str(root), "--database", db_url]) == 0, (
         capsys.readouterr()
     )
+
+
+def test_an_unreachable_also_database_exits_3_before_any_test(shop, capsys):
+    """Issue 24, 10: one ERROR line per test and exit 1, where the README promises 3."""
+    args = ["unit", "--project-dir", str(shop()), "--also", "postgresql://nobody@127.0.0.1:1/x"]
+    assert main(args) == 3
+    captured = capsys.readouterr()
+    assert captured.out == ""  # not even the SQLite run: the command checks first
+    assert len(captured.err.strip().splitlines()) <= 3 and "Traceback" not in captured.err
+
+
+def test_an_unsupported_also_url_is_refused_before_the_sqlite_run(shop, capsys):
+    assert main(["unit", "--project-dir", str(shop()), "--also", "mysql://x/y"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "unsupported database URL" in captured.err
+
+
+def test_unit_help_says_where_it_runs(capsys):
+    with pytest.raises(SystemExit):
+        main(["unit", "--help"])
+    text = "".join(capsys.readouterr().out.split())  # argparse wraps where it likes
+    database = text.split("--databaseDATABASE", 2)[2]
+    assert database.startswith("databaseURLtoruntheunittestson(default:in-memorySQLite")
+    assert "(default:$DATABASE_URL" not in text

@@ -92,16 +92,37 @@
     });
   }
 
+  // What was drawn, boxes and edges: dagre's graph size counts the boxes only, and an
+  // edge it routes around the others may run above them (int_events to
+  // int_window_day_counts did, cut off at the top of the picture).
+  function bounds(graph) {
+    var MARGIN = 8;
+    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    function add(x, y) {
+      x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x); y1 = Math.max(y1, y);
+    }
+    graph.nodes().forEach(function (id) {
+      var n = graph.node(id);
+      add(n.x - n.width / 2, n.y - n.height / 2);
+      add(n.x + n.width / 2, n.y + n.height / 2);
+    });
+    graph.edges().forEach(function (e) {
+      graph.edge(e).points.forEach(function (p) { add(p.x, p.y); });
+    });
+    x0 = Math.floor(x0 - MARGIN); y0 = Math.floor(y0 - MARGIN);
+    return { x: x0, y: y0, width: Math.ceil(x1 + MARGIN) - x0, height: Math.ceil(y1 + MARGIN) - y0 };
+  }
+
   function main() {
     var svg = document.getElementById("dag");
     arrowhead(svg);
     var graph = layout(svg, window.DOCS_GRAPH);
     drawEdges(svg, graph);
     drawNodes(svg, graph);
-    var size = graph.graph();
-    svg.setAttribute("width", Math.ceil(size.width));
-    svg.setAttribute("height", Math.ceil(size.height));
-    svg.setAttribute("viewBox", "0 0 " + Math.ceil(size.width) + " " + Math.ceil(size.height));
+    var box = bounds(graph);
+    svg.setAttribute("width", box.width);
+    svg.setAttribute("height", box.height);
+    svg.setAttribute("viewBox", [box.x, box.y, box.width, box.height].join(" "));
     var search = document.getElementById("search");
     search.addEventListener("input", function () { filter(svg, search.value); });
     var initial = new URLSearchParams(window.location.search).get("q");
