@@ -30,7 +30,16 @@ class EndpointResource:
             )
         values = self.service.request(req.params, now=datetime.now(timezone.utc))
         req.context.mode = values.get("mode", "-")
-        resp.media = self.service.compute(values)
+        timings: dict[str, float] = {}
+        resp.media = self.service.compute(values, timings)
+        resp.set_header("Server-Timing", server_timing(timings))
+
+
+def server_timing(timings: dict[str, float]) -> str:
+    """The steps of an answer, in milliseconds (W3C Server-Timing: the browser's
+    developer tools and the benchmarks read it): ``refresh`` (applying arrivals, when the
+    request does it), ``read`` (the models)."""
+    return ", ".join(f"{name};dur={seconds * 1000:.1f}" for name, seconds in timings.items())
 
 
 class HealthResource:

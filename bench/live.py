@@ -37,6 +37,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from bench import dashboard as bd
+from bench.live_profile import WaitSampler, server_timing
 from bench.load import SECRET, start_server
 from bench.storefront import Plan, write
 
@@ -61,8 +62,11 @@ def page_path(mode: str, days: int = 7) -> str:
     return f"{PATH}?mode={mode}&start={today - timedelta(days=days)}&end={today}"
 
 
-def readers(port: int, token: str, seconds: float, count: int = 3) -> tuple[list[float], list[str]]:
-    """``count`` admins reloading back to back, alternating modes; (latencies, errors)."""
+def readers(
+    port: int, token: str, seconds: float, count: int = 3, steps: list | None = None
+) -> tuple[list[float], list[str]]:
+    """``count`` admins reloading back to back, alternating modes; (latencies, errors).
+    ``steps`` gets each answer's Server-Timing steps (bench/live_profile.py)."""
     latencies, errors, lock = [], [], threading.Lock()
     stop_at = time.monotonic() + seconds
 
@@ -77,6 +81,8 @@ def readers(port: int, token: str, seconds: float, count: int = 3) -> tuple[list
             resp.read()
             with lock:
                 latencies.append(time.perf_counter() - started)
+                if steps is not None:
+                    steps.append(server_timing(resp.getheader("Server-Timing")))
                 if resp.status != 200:
                     errors.append(str(resp.status))
             i += 1
@@ -214,14 +220,19 @@ def scenario(engine: str, size: int, rows: list[tuple], seconds: float) -> dict:
     token = make_token(admin=True, lifetime=3600, secret=SECRET)
     try:
         readers(port, token, 5)  # warm-up: caches, compiled projects, pools
-        warm, warm_errors = readers(port, token, seconds)
+        warm_steps: list[dict] = []
+        warm, warm_errors = readers(port, token, seconds, steps=warm_steps)
+        report["warm_profile"] = {"steps": step_summary(warm_steps)}
         alone_plan = Plan(rate=40, seconds=seconds)
         alone = inserts(*storefront(url, alone_plan), alone_plan)
         live_plan = Plan(
             rate=40, seconds=seconds, burst_rate=400, burst_at=seconds / 3, burst_seconds=10
         )
         writer, out = storefront(url, live_plan)
-        live, live_errors = readers(port, token, seconds)
+        live_steps: list[dict] = []
+        with WaitSampler(url) as waits:
+            live, live_errors = readers(port, token, seconds, steps=live_steps)
+        report["live_profile"] = {"waits": waits.report(), "steps": step_summary(live_steps)}
         report["inserts_live"] = inserts(writer, out, live_plan)
         time.sleep(1.5)  # the refresher catches up; exactness does not depend on it
         report["exact_check"] = exact(url, port, token)
@@ -234,6 +245,12 @@ def scenario(engine: str, size: int, rows: list[tuple], seconds: float) -> dict:
     if engine == "postgres":
         bd.drop_postgres(size)
     return report
+
+
+def step_summary(steps: list[dict]) -> dict:
+    """p50/p99 ms of each Server-Timing step over the phase's answers."""
+    names = sorted({n for s in steps for n in s})
+    return {n: summary([s[n] for s in steps if n in s]) for n in names}
 
 
 def ratios(rep: dict) -> dict:

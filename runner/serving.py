@@ -55,9 +55,20 @@ class Session:
     """A project and its database, serving queries; safe to share between threads."""
 
     def __init__(
-        self, workspace: Workspace, *, watch: bool = False, watch_interval: float = 1.0
+        self,
+        workspace: Workspace,
+        *,
+        watch: bool = False,
+        watch_interval: float = 1.0,
+        refresh_on_query: bool = True,
     ) -> None:
+        """``refresh_on_query``: each query first applies what arrived (an answer then
+        includes every event committed before it; the query may write and wait for the
+        write lock). A server that keeps the state current with its own refresher turns
+        it off: its queries only read, never wait on a writer, and their answers include
+        what the refresher has applied (``refresh``)."""
         self._workspace = workspace
+        self.refresh_on_query = refresh_on_query
         self.watch = watch
         self.watch_interval = watch_interval
         self.last_error: RunnerError | None = None
@@ -75,10 +86,16 @@ class Session:
         *,
         watch: bool = False,
         watch_interval: float = 1.0,
+        refresh_on_query: bool = True,
     ) -> Session:
         """The database is chosen as every command chooses it (``Workspace.open``)."""
         workspace = Workspace.open(project_dir, database, settings)
-        return cls(workspace, watch=watch, watch_interval=watch_interval)
+        return cls(
+            workspace,
+            watch=watch,
+            watch_interval=watch_interval,
+            refresh_on_query=refresh_on_query,
+        )
 
     @property
     def workspace(self) -> Workspace:
@@ -122,16 +139,25 @@ class Session:
         values: ParamValues | None = None,
         *,
         limit: int | None = None,
+        timings: dict[str, float] | None = None,
     ) -> Rows:
         """Rows of each output model for ``values`` (``resolve``'s result; the params'
-        defaults when None), after applying what arrived to their incremental ancestors,
-        so an answer includes every event committed before the call."""
+        defaults when None); with ``refresh_on_query``, after applying what arrived to
+        their incremental ancestors, so an answer includes every event committed before
+        the call. ``timings`` gets the seconds of each step ("refresh", "read")."""
         values = values if values is not None else self.resolve()
         outputs = list(outputs)
         compiled, adapter = self.compiled(values), self.adapter
+        timings = {} if timings is None else timings
         with adapter.connection() as conn:
-            refresh(adapter, conn, compiled, outputs)
-            return query_models(adapter, conn, compiled, outputs, values, limit=limit)
+            if self.refresh_on_query:
+                started = time.perf_counter()
+                refresh(adapter, conn, compiled, outputs)
+                timings["refresh"] = time.perf_counter() - started
+            started = time.perf_counter()
+            rows = query_models(adapter, conn, compiled, outputs, values, limit=limit)
+            timings["read"] = time.perf_counter() - started
+        return rows
 
     def refresh(self, outputs: Iterable[str], reconcile: bool = False) -> int:
         """Bring the incremental ancestors of ``outputs`` up to date; with ``reconcile``,
