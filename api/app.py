@@ -49,19 +49,28 @@ class AccessLog:
         )
 
 
-def create_app(config: Config, session: Session | None = None) -> falcon.App:
+def create_app(
+    config: Config, session: Session | None = None, refresher: Refresher | None = None
+) -> falcon.App:
     """The app; without a ``session`` (a server), it opens the configured database,
-    watching the project's files, and starts the refresher thread that keeps the
-    incremental state current."""
-    services = None
+    watching the project's files, and (with a ``refresh_interval``) starts the refresher
+    thread that keeps the incremental state current; its requests then only read. A
+    caller giving a session may give the refresher that keeps it current (not started
+    here): answers then say how current they are (``X-Events-Through``)."""
     if session is None:
         settings = connection_settings(config)
-        session = Session.open(config.project_dir, config.database, settings, watch=True)
-        services = [EndpointService(session, e) for e in ENDPOINTS]
-        if config.refresh_interval > 0:
-            refresh = _refresh_all(session, services)
-            Refresher(refresh, config.refresh_interval, config.reconcile_interval).start()
-    services = services or [EndpointService(session, e) for e in ENDPOINTS]
+        session = Session.open(
+            config.project_dir,
+            config.database,
+            settings,
+            watch=True,
+            refresh_on_query=config.refresh_interval <= 0,
+        )
+    services = [EndpointService(session, e) for e in ENDPOINTS]
+    if refresher is None and not session.refresh_on_query and config.refresh_interval > 0:
+        refresh = _refresh_all(session, services)
+        refresher = Refresher(refresh, config.refresh_interval, config.reconcile_interval)
+        refresher.start()
     app = falcon.App(
         middleware=[
             AccessLog(),
@@ -76,12 +85,13 @@ def create_app(config: Config, session: Session | None = None) -> falcon.App:
     app.add_error_handler(RunnerError, ErrorMapper(config.retry_after))
     auth = Authenticator(config)
     for service in services:
-        resource = EndpointResource(service, auth, config.max_query_string)
+        through = refresher and (lambda refresher=refresher: refresher.through)
+        resource = EndpointResource(service, auth, config.max_query_string, through)
         app.add_route(service.endpoint.path + "/", resource)
         app.add_route(service.endpoint.path, resource)
     app.add_route("/api/openapi.json", OpenAPIResource(services))
     app.add_route("/healthz", HealthResource())
-    app.add_route("/readyz", ReadyResource(session))
+    app.add_route("/readyz", ReadyResource(session, refresher and (lambda: refresher.through)))
     app.add_route("/", PageResource(session, DASHBOARD_STATS))
     app.add_static_route(STATIC_PREFIX, str(STATIC_DIR))
     return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
@@ -17,10 +18,19 @@ class EndpointResource:
     project's params), then its body. Errors are not caught here: api.errors maps every
     runner error to its status."""
 
-    def __init__(self, service: EndpointService, auth: Authenticator, max_query: int) -> None:
+    def __init__(
+        self,
+        service: EndpointService,
+        auth: Authenticator,
+        max_query: int,
+        through: Callable[[], datetime | None] | None = None,
+    ) -> None:
+        """``through``: how current the state a request reads is (the refresher's
+        ``through``), when requests do not refresh it themselves."""
         self.service = service
         self.auth = auth
         self.max_query = max_query
+        self.through = through
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         self.auth.admin_claims(req.get_header("Authorization"))
@@ -31,8 +41,12 @@ class EndpointResource:
         values = self.service.request(req.params, now=datetime.now(timezone.utc))
         req.context.mode = values.get("mode", "-")
         timings: dict[str, float] = {}
+        started = datetime.now(timezone.utc)
         resp.media = self.service.compute(values, timings)
         resp.set_header("Server-Timing", server_timing(timings))
+        through = self.through() if self.through else started if "refresh" in timings else None
+        if through is not None:  # every event committed before it is in the answer
+            resp.set_header("X-Events-Through", through.isoformat(timespec="microseconds"))
 
 
 def server_timing(timings: dict[str, float]) -> str:
@@ -50,10 +64,14 @@ class HealthResource:
 
 
 class ReadyResource:
-    """/readyz: the project compiles and the database answers. No auth, no data."""
+    """/readyz: the project compiles, the database answers and, where a refresher keeps
+    the state, its first pass has completed (the state is built). No auth, no data."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(
+        self, session: Session, through: Callable[[], datetime | None] | None = None
+    ) -> None:
         self.session = session
+        self.through = through
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
         checks: dict[str, Any] = {}
@@ -67,6 +85,10 @@ class ReadyResource:
             checks["database"] = "ok"
         except Exception:  # noqa: BLE001
             checks["database"] = "error"
+        if self.through is not None:
+            through = self.through()
+            checks["events_through"] = through.isoformat() if through else "building"
         ready = checks["database"] == "ok" and checks["project"] in ("ok", "stale")
+        ready = ready and checks.get("events_through") != "building"
         resp.status = falcon.HTTP_200 if ready else falcon.HTTP_503
         resp.media = {"status": "ready" if ready else "not ready", **checks}

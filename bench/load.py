@@ -46,7 +46,7 @@ def start_server(database: str, workers: int, threads: int) -> tuple[subprocess.
          "--workers", str(workers), "--threads", str(threads)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    if not wait_for_port(port, 30):
+    if not wait_until_ready(port, 120):
         proc.kill()
         raise RuntimeError("gunicorn did not start")
     return proc, port
@@ -61,6 +61,26 @@ def wait_for_port(port: int, seconds: float) -> bool:
                 return True
         except OSError:
             time.sleep(0.1)
+    return False
+
+
+def wait_until_ready(port: int, seconds: float) -> bool:
+    """Whether the server on 127.0.0.1:port answers /readyz with 200 within ``seconds``
+    (listening, its project compiled, its refresher's first pass done)."""
+    deadline = time.monotonic() + seconds
+    if not wait_for_port(port, seconds):
+        return False
+    while time.monotonic() < deadline:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            conn.request("GET", "/readyz")
+            if conn.getresponse().status == 200:
+                return True
+        except OSError:
+            pass
+        finally:
+            conn.close()
+        time.sleep(0.1)
     return False
 
 

@@ -27,9 +27,9 @@ from typing import Any
 
 from runner.adapters import Adapter, ConnectionSettings
 from runner.compile.compiler import CompiledProject
-from runner.errors import RunnerError
+from runner.errors import DatabaseError, RunnerError
 from runner.execute.reading import query_models
-from runner.execute.refresh import refresh
+from runner.execute.refresh import incremental_ancestors, refresh
 from runner.project.loader import Project
 from runner.project.params import ParamSet, ParamSpec, ParamValues, parse_timestamp
 from runner.workspace import Workspace
@@ -155,15 +155,30 @@ class Session:
                 refresh(adapter, conn, compiled, outputs)
                 timings["refresh"] = time.perf_counter() - started
             started = time.perf_counter()
-            rows = query_models(adapter, conn, compiled, outputs, values, limit=limit)
+            try:
+                rows = query_models(adapter, conn, compiled, outputs, values, limit=limit)
+            except DatabaseError as exc:
+                raise self._not_built(compiled, outputs, exc) from exc
             timings["read"] = time.perf_counter() - started
         return rows
+
+    def _not_built(self, compiled: CompiledProject, outputs: list[str], exc: DatabaseError):
+        """A query that does not refresh and finds an incremental model missing reads
+        state nobody has built yet (a server starting, its refresher's first pass under
+        way): the database cannot answer yet, which is not a broken model."""
+        if self.refresh_on_query or exc.missing not in incremental_ancestors(compiled, outputs):
+            return exc
+        return DatabaseError(
+            f"the incremental model {exc.missing} is not built yet",
+            cause="unavailable",
+            hint="the refresher's first pass builds it; `runner run` does too",
+        )
 
     def refresh(self, outputs: Iterable[str], reconcile: bool = False) -> int:
         """Bring the incremental ancestors of ``outputs`` up to date; with ``reconcile``,
         also apply rows changed or deleted at the source. Returns the rows written."""
         compiled = self.compiled(**({"reconcile": True} if reconcile else {}))
-        with self.adapter.connection() as conn:
+        with self.adapter.connection(dedicated=True) as conn:  # never a request's
             results = refresh(self.adapter, conn, compiled, list(outputs))
         return sum(r.rows or 0 for r in results)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import itertools
 import shutil
 import socket
-import time
 import uuid
 from pathlib import Path
 from urllib.parse import quote
 
+from bench.load import wait_for_port, wait_until_ready  # noqa: F401 - tests import them from here
 from runner.adapters import adapter_for_url
 from runner.render.renderer import Renderer
 from runner.tasks.build import drop_incremental
@@ -41,18 +41,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def wait_for_port(port: int, seconds: float) -> bool:
-    """Whether something accepts connections on 127.0.0.1:port within ``seconds``."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return True
-        except OSError:
-            time.sleep(0.1)
-    return False
 
 
 def pg_schema_url(pg_database: str) -> str:

@@ -123,8 +123,12 @@ class Adapter(ABC):
     # -- connections and errors -------------------------------------------------------
 
     @abstractmethod
-    def connection(self) -> AbstractContextManager[Any]:
-        """A connection in autocommit mode; closed or returned to the pool on exit."""
+    def connection(self, dedicated: bool = False) -> AbstractContextManager[Any]:
+        """A connection in autocommit mode; closed or returned to the pool on exit.
+        ``dedicated``: for a background writer (a server's refresher): never taken from
+        the pool (requests keep every pooled connection), and it waits for another
+        writer's lock as long as a statement may run, where a request gives up after
+        ``lock_timeout``."""
 
     @abstractmethod
     def errors(self) -> AbstractContextManager[None]:

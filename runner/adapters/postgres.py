@@ -138,8 +138,8 @@ class PostgresAdapter(Adapter):
             self.execute(conn, f'CREATE SCHEMA "{quote(self.schema)}"')
 
     @contextmanager
-    def connection(self) -> Iterator[psycopg.Connection]:
-        if self.pool is not None:
+    def connection(self, dedicated: bool = False) -> Iterator[psycopg.Connection]:
+        if self.pool is not None and not dedicated:
             with self.errors():
                 ctx = self.pool.connection(timeout=self.pool_timeout)
                 conn = ctx.__enter__()

@@ -62,6 +62,9 @@ class SQLiteAdapter(Adapter):
         self.read_only = settings.read_only
         self.statement_timeout_ms = settings.statement_timeout_ms
         self.busy_timeout = settings.lock_timeout
+        #: a background writer (``connection(dedicated=True)``) waits for another writer
+        #: as long as a statement may run
+        self.writer_timeout = max(settings.lock_timeout, settings.statement_timeout_ms / 1000, 30.0)
         rest, _, query = url.split(":", 1)[1].partition("?")
         options = dict(part.partition("=")[::2] for part in query.split("&") if part)
         if not rest.startswith("///") or len(rest) <= 3 or set(options) - {schema}:
@@ -119,7 +122,7 @@ class SQLiteAdapter(Adapter):
         return name if source or self.models_path is None else f"{self.schema}.{name}"
 
     @contextmanager
-    def connection(self) -> Iterator[sqlite3.Connection]:
+    def connection(self, dedicated: bool = False) -> Iterator[sqlite3.Connection]:
         with self.errors():
             if self.read_only and not self.memory:
                 target, uri = Path(self.path).resolve().as_uri() + "?mode=ro", True
@@ -131,7 +134,7 @@ class SQLiteAdapter(Adapter):
                 target,
                 isolation_level=None,
                 check_same_thread=False,
-                timeout=self.busy_timeout,
+                timeout=self.writer_timeout if dedicated else self.busy_timeout,
                 uri=uri,
             )
         try:

@@ -26,7 +26,7 @@ import pytest
 
 from tests.api.conftest import PATH
 from tests.fixtures.events_seed import rows_as_of
-from tests.helpers import REPO, create_events, free_port, wait_for_port
+from tests.helpers import REPO, create_events, free_port, wait_until_ready
 from tests.reference import compute, instant
 
 pytestmark = pytest.mark.slow
@@ -70,7 +70,7 @@ def store(db_url):
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
-        if not wait_for_port(port, 20):
+        if not wait_until_ready(port, 60):
             pytest.fail("gunicorn did not start: " + proc.stdout.read().decode()[-2000:])
         yield port, rows
     finally:

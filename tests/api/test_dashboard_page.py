@@ -25,7 +25,7 @@ import pytest
 
 from tests.api.conftest import PATH, SECRET, token
 from tests.conftest import ENGINES
-from tests.helpers import copy_project, free_port, pg_schema_url, wait_for_port
+from tests.helpers import copy_project, free_port, pg_schema_url, wait_until_ready
 
 pytestmark = pytest.mark.slow
 
@@ -78,7 +78,7 @@ def site(request, tmp_path_factory) -> dict[str, str]:
 
 def _printed_page_url(proc: subprocess.Popen, log: Path, port: int) -> str:
     """The `#token=` line `runner up` prints, once gunicorn accepts connections."""
-    if not wait_for_port(port, 180):
+    if not wait_until_ready(port, 180):
         proc.kill()
         pytest.fail("runner up did not serve: " + log.read_text(errors="replace")[-3000:])
     lines = [x for x in log.read_text().splitlines() if x.startswith("http") and "#token=" in x]

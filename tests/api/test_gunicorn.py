@@ -13,7 +13,7 @@ import pytest
 from runner.tasks.build import seed
 from runner.workspace import Workspace
 from tests.api.conftest import AS_OF, ORIGIN, PATH, SECRET, token
-from tests.helpers import REPO, free_port, wait_for_port
+from tests.helpers import REPO, free_port, wait_until_ready
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +28,7 @@ def server(db_url):
          "--workers", "2", "--threads", "2"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
-    if not wait_for_port(port, 20):
+    if not wait_until_ready(port, 60):
         proc.kill()
         pytest.fail("gunicorn did not start: " + proc.stdout.read().decode()[-2000:])
     yield port

@@ -80,3 +80,23 @@ def test_postgres_builds_models_in_the_projects_schema(pg_database):
 def test_a_postgres_url_that_sets_search_path_wins_over_the_schema(pg_database):
     url = f"{pg_database}?options=-csearch_path%3Dpublic"
     assert adapter_for_url(url, schema="marts_t").schema is None
+
+
+def test_a_dedicated_connection_is_never_one_of_the_pools(pg_database):
+    """A server's refresher connects on its own: with every pooled connection in use by
+    requests it still gets one, and it never takes one from them."""
+    from runner.adapters import ConnectionSettings
+    from runner.errors import DatabaseError
+
+    adapter = adapter_for_url(
+        pg_database, settings=ConnectionSettings(pool_size=1, pool_timeout=0.3)
+    )
+    try:
+        with adapter.connection() as held:
+            with adapter.connection(dedicated=True) as own:
+                assert own is not held and adapter.query(own, "SELECT 1")[1] == [(1,)]
+            with pytest.raises(DatabaseError) as err, adapter.connection():
+                pass
+            assert err.value.cause == "unavailable"  # the pool's only connection is held
+    finally:
+        adapter.close()
