@@ -41,10 +41,13 @@ class EndpointResource:
         values = self.service.request(req.params, now=datetime.now(timezone.utc))
         req.context.mode = values.get("mode", "-")
         timings: dict[str, float] = {}
-        started = datetime.now(timezone.utc)
+        # read before the models are: a pass that completes while they are read must not
+        # be claimed (the answer may have read the state from before it)
+        through = self.through() if self.through else datetime.now(timezone.utc)
         resp.media = self.service.compute(values, timings)
         resp.set_header("Server-Timing", server_timing(timings))
-        through = self.through() if self.through else started if "refresh" in timings else None
+        if self.through is None and "refresh" not in timings:
+            through = None  # a session that neither refreshes nor has a refresher: unknown
         if through is not None:  # every event committed before it is in the answer
             resp.set_header("X-Events-Through", through.isoformat(timespec="microseconds"))
 

@@ -107,8 +107,13 @@ class Incremental(Materialization):
                 hint="use one of " + ", ".join(adapter.CAPABILITIES.incremental_strategies),
             )
         exists = not target.full_refresh and adapter.relation_kind(conn, model.name) == "table"
-        if exists and not adapter.has_rows(conn, model.incremental_sql, target.params):
-            return 0  # nothing arrived: no write lock taken, readers and writers unaffected
+        # nothing arrived: no write lock taken, readers and writers unaffected. A caller
+        # holding the lock already (a refresh chain) skips the probe: the batch is then
+        # computed once, not once to probe and once to apply (the late batch's daily
+        # rollup took 7.8 s twice at 100k on PostgreSQL).
+        if exists and not target.locked:
+            if not adapter.has_rows(conn, model.incremental_sql, target.params):
+                return 0
         if not exists:
             built = self._build_whole(target, model)
             if built is not None:
@@ -140,6 +145,9 @@ class Incremental(Materialization):
                 conn, batch, model.incremental_sql, target.params
             )
             staged = adapter.temp_name(batch)
+            if not written:  # an empty batch changes nothing
+                adapter.execute(conn, f"DROP TABLE {staged}")
+                return 0
             columns = ", ".join(column_sql(c) for c in adapter.columns_of(conn, staged))
             if strategy == "delete+insert":
                 key = model.unique_key  # SQL text, checked when rendered

@@ -95,3 +95,22 @@ def test_a_server_whose_state_is_not_built_yet_is_not_ready(db_url):
     refresher.run_once()
     assert get(client).status_code == 200
     assert client.simulate_get("/readyz").status_code == 200
+
+
+def test_through_is_never_later_than_the_state_the_answer_read(store_db, monkeypatch):
+    """A pass that completes while a request reads the models is not claimed by its
+    answer (the answer may have read the state from before the pass)."""
+    client, refresher, _ = server(store_db)
+    refresher.run_once()
+    before = refresher.through
+    append_events(store_db, [purchase(100_001)])
+    read_models = EndpointService.compute
+
+    def a_pass_completes_meanwhile(self, values, timings=None):
+        body = read_models(self, values, timings)  # the state without the arrival
+        refresher.run_once()
+        return body
+
+    monkeypatch.setattr(EndpointService, "compute", a_pass_completes_meanwhile)
+    answer = get(client)
+    assert datetime.fromisoformat(answer.headers["x-events-through"]) == before < refresher.through
