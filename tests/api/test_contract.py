@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import sqlglot
 
-from api.contract import DASHBOARD
+from api.dashboard_contract import DASHBOARD
 from api.openapi import openapi_document
 from api.service import EndpointService
 from runner.project.loader import load_project
