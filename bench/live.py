@@ -8,17 +8,19 @@ generated traffic is loaded, the incremental state is built (timed: "first build
 DuckDB's build of the same models on the same events), and ``runner serve`` starts with
 its defaults. Then, each phase ``--seconds`` long:
 
-1. warm: three admins reload the dashboard (7 days, both modes, as the admin page asks)
-   with no writes;
+1. warm: three admins reload the admin page's analytics tab with no writes: its four
+   calls in turn, the dashboard (7 days, both modes, as the page asks) and the funnel,
+   alerts and RFM (no query string), each call timed per endpoint;
 2. storefront alone: one insert per transaction at 40/s on its own connection
    (bench/storefront.py, a separate process);
 3. live: both at once, the storefront bursting to 400/s for 10 s in the middle.
 
-Then the answer as of a pinned instant after the writes is checked against the
-plain-Python baseline over every row (bench/baseline.py), a 1 % late batch spread over
+Then each endpoint's answer as of a pinned instant after the writes is checked against
+the plain-Python baseline over every row (bench/baseline.py), a 1 % late batch spread over
 four months is applied (timed), and one reconciliation pass with the source is timed.
-Prints the table with every ratio and writes JSON. Nothing is asserted: these are
-measurements.
+Prints the table with every ratio, a table per endpoint (warm and live p50/p99, and
+each endpoint's warm figures against the dashboard's) and writes JSON. Nothing is
+asserted: these are measurements.
 """
 
 from __future__ import annotations
@@ -42,6 +44,9 @@ from bench.storefront import Plan, write
 
 REPO = Path(__file__).resolve().parent.parent
 PATH = "/api/analytics/dashboard-stats/"
+#: the admin page's other calls when its analytics tab opens (no query string)
+OTHERS = {name: f"/api/analytics/{name}/" for name in ("funnel", "alerts", "rfm")}
+ENDPOINTS = ("dashboard-stats", *OTHERS)
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -61,24 +66,37 @@ def page_path(mode: str, days: int = 7) -> str:
     return f"{PATH}?mode={mode}&start={today - timedelta(days=days)}&end={today}"
 
 
-def readers(port: int, token: str, seconds: float, count: int = 3) -> tuple[list[float], list[str]]:
-    """``count`` admins reloading back to back, alternating modes; (latencies, errors)."""
-    latencies, errors, lock = [], [], threading.Lock()
+def page_calls(i: int) -> tuple[str, str]:
+    """The ``i``-th call of an admin reloading the analytics tab: (endpoint, path). The
+    dashboard alternates modes from one reload to the next."""
+    name = ENDPOINTS[i % len(ENDPOINTS)]
+    if name == "dashboard-stats":
+        return name, page_path(("total", "unique")[i // len(ENDPOINTS) % 2])
+    return name, OTHERS[name]
+
+
+def readers(
+    port: int, token: str, seconds: float, count: int = 3
+) -> tuple[dict[str, list[float]], list[str]]:
+    """``count`` admins reloading the analytics tab back to back (its four calls in
+    turn); (latencies per endpoint, errors)."""
+    latencies: dict[str, list[float]] = {name: [] for name in ENDPOINTS}
+    errors, lock = [], threading.Lock()
     stop_at = time.monotonic() + seconds
 
     def admin(n: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         i = n
         while time.monotonic() < stop_at:
+            name, path = page_calls(i)
             started = time.perf_counter()
-            conn.request("GET", page_path(("total", "unique")[i % 2]),
-                         headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+            conn.request("GET", path, headers={"Authorization": f"Bearer {token}"})
             resp = conn.getresponse()
             resp.read()
             with lock:
-                latencies.append(time.perf_counter() - started)
+                latencies[name].append(time.perf_counter() - started)
                 if resp.status != 200:
-                    errors.append(str(resp.status))
+                    errors.append(f"{name}: {resp.status}")
             i += 1
         conn.close()
 
@@ -151,29 +169,39 @@ def duckdb_build(rows: list[tuple], size: int) -> float:
 
 
 def exact(url: str, port: int, token: str) -> dict:
-    """The answer as of now (writes stopped) against the plain-Python baseline over every
-    row, both modes: every committed event is in it. Says why when it is not: the HTTP
-    status (a 503 is an answer that did not come, not a wrong one) and the fields that
-    differ."""
-    from bench.baseline import python_dashboard, select_list
+    """Each endpoint's answer as of now (writes stopped) against the plain-Python
+    baseline over every row, the dashboard in both modes: every committed event is in
+    it. Says why when it is not: the HTTP status (a 503 is an answer that did not come,
+    not a wrong one) and the fields that differ."""
+    from bench.baseline import python_admin, python_dashboard, select_list
     from runner.workspace import Workspace
 
     as_of = datetime.now(timezone.utc)
     ws = Workspace.open(REPO, url)
     with ws.adapter.connection() as conn:
         rows = ws.adapter.query(conn, f"SELECT {select_list(ws.adapter.DIALECT)} FROM events")[1]
+    pinned = f"as_of={as_of.isoformat().replace('+', '%2B')}"
+    asked = [
+        (
+            f"dashboard.{m}",
+            f"{PATH}?mode={m}&{pinned}",
+            lambda m=m: python_dashboard(rows, m, as_of),
+        )
+        for m in ("total", "unique")
+    ]
+    asked += [(n, f"{path}?{pinned}", lambda n=n: python_admin(rows, n, as_of))
+              for n, path in OTHERS.items()]  # fmt: skip
     out = {"ok": True, "statuses": [], "differing_fields": []}
-    for mode in ("total", "unique"):
+    for name, path, reference in asked:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-        conn.request("GET", f"{PATH}?mode={mode}&as_of={as_of.isoformat().replace('+', '%2B')}",
-                     headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+        conn.request("GET", path, headers={"Authorization": f"Bearer {token}"})
         resp = conn.getresponse()
         body = json.loads(resp.read())
         conn.close()
-        expected = python_dashboard(rows, mode, as_of)
+        expected = reference()
         differing = [k for k in expected if body.get(k) != expected[k]]
         out["statuses"].append(resp.status)
-        out["differing_fields"] += [f"{mode}.{k}" for k in differing]
+        out["differing_fields"] += [f"{name}.{k}" for k in differing]
         out["ok"] = out["ok"] and resp.status == 200 and not differing
     return out
 
@@ -229,8 +257,11 @@ def scenario(engine: str, size: int, rows: list[tuple], seconds: float) -> dict:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    report |= {"warm": summary(warm), "live": summary(live), "inserts_alone": alone,
-               "errors": warm_errors + live_errors, "late": late_batch(url, size)}  # fmt: skip
+    report |= {"warm": summary(warm["dashboard-stats"]), "live": summary(live["dashboard-stats"]),
+               "endpoints": {n: {"warm": summary(warm[n]), "live": summary(live[n])}
+                             for n in ENDPOINTS},
+               "inserts_alone": alone, "errors": warm_errors + live_errors,
+               "late": late_batch(url, size)}  # fmt: skip
     if engine == "postgres":
         bd.drop_postgres(size)
     return report
@@ -262,6 +293,30 @@ def table(reports: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def endpoint_table(reports: list[dict]) -> str:
+    """Per endpoint: warm and live p50 / p99 under the same mixed load, live against
+    warm, and the endpoint's warm figures against the dashboard's (the issue's bound:
+    at most the dashboard's cost)."""
+    lines = ["| window events | engine | endpoint | requests warm / live | warm p50 / p99 ms | "
+             "live p50 / p99 ms | live / warm p50, p99 | warm / dashboard's warm p50, p99 |",
+             "|" + "---|" * 8]  # fmt: skip
+    for r in reports:
+        dash = r["endpoints"]["dashboard-stats"]["warm"]
+        for name, e in r["endpoints"].items():
+            w, lv = e["warm"], e["live"]
+            lines.append(
+                f"| {r['window_events']:,} | {r['engine']} | {name} | {w['n']} / {lv['n']} | "
+                f"{w['p50_ms']} / {w['p99_ms']} | {lv['p50_ms']} / {lv['p99_ms']} | "
+                f"{_ratio(lv['p50_ms'], w['p50_ms'])}, {_ratio(lv['p99_ms'], w['p99_ms'])} | "
+                f"{_ratio(w['p50_ms'], dash['p50_ms'])}, {_ratio(w['p99_ms'], dash['p99_ms'])} |"
+            )
+    return "\n".join(lines)
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}x" if b else "-"
+
+
 def main(argv: list[str] | None = None) -> int:
     from bench.generate import generate
 
@@ -283,8 +338,8 @@ def main(argv: list[str] | None = None) -> int:
             reports.append(
                 {**scenario(engine, size, rows, args.seconds), "duckdb_build_seconds": duck}
             )
-            print(table(reports[-1:]), flush=True)
-    print("\n" + table(reports))
+            print(table(reports[-1:]), endpoint_table(reports[-1:]), sep="\n", flush=True)
+    print("\n" + table(reports) + "\n\n" + endpoint_table(reports))
     if args.json:
         machine = {"cpus": os.cpu_count(), "platform": platform.platform(),
                    "python": platform.python_version()}  # fmt: skip
