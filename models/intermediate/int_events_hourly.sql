@@ -1,5 +1,5 @@
 {{ config(materialized='incremental', unique_key='part',
-          indexes=[['part'], ['hour'], ['day'], ['batch', 'dpart']]) }}
+          indexes=[['part'], ['hour'], ['day'], ['batch', 'dpart'], ['dpart']]) }}
 {#- Events per UTC hour, event type and product (the partition, part), then per source
     (every event's: the funnel filters any type by it) and the hours of the previous
     events of each distinct key (ph_<key>): a request sums whole hours from here and
