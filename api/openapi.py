@@ -83,12 +83,12 @@ def param_schema(spec: ParamSpec) -> dict[str, Any]:
         return {"type": "string", "enum": list(spec.choices), "default": spec.default}
     if spec.type == "integer":
         bounds = {"minimum": spec.minimum, "maximum": spec.maximum}
-        return {"type": "integer", **{k: v for k, v in bounds.items() if v is not None},
-                "default": spec.default}  # fmt: skip
+        limits = {k: v for k, v in bounds.items() if v is not None}
+        return {"type": "integer", **limits, "default": spec.default}
     if spec.type == "timestamp":
         return {"type": "string", "format": "date-time", "pattern": YEARS}
-    return {"type": "string", "maxLength": spec.max_length, "pattern": "^[^\\x00]*$",
-            "default": spec.default}  # fmt: skip
+    text = {"maxLength": spec.max_length, "pattern": "^[^\\x00]*$"}
+    return {"type": "string", **text, "default": spec.default}
 
 
 def responses(schema: str) -> dict[str, Any]:

@@ -281,20 +281,43 @@ def alerts(rows: list[dict], as_of: datetime) -> dict:
     """Section 3: the rules in their order, all_clear when none fired."""
     as_of = as_of.astimezone(timezone.utc)
     events = cleaned(rows)
-    d24, d7 = _within(events, as_of, timedelta(hours=24)), _within(events, as_of, timedelta(days=7))
-    h1, h6 = _within(events, as_of, timedelta(hours=1)), _within(events, as_of, timedelta(hours=6))
-    found: list[dict] = []
 
-    def alert(kind: str, message: str, severity: str, **extra: str) -> None:
-        found.append({"type": kind, "message": message, "severity": severity,
-                      "timestamp": instant_text(as_of), **extra})  # fmt: skip
+    def last(**span: float) -> list[dict]:
+        return _within(events, as_of, timedelta(**span))
 
+    fired = [
+        *_abandonment(last(hours=24)),
+        *_popular(last(days=7)),
+        *_payment_errors(last(hours=1)),
+        *_carts(last(hours=6)),
+        *_stuck(last(hours=24)),
+    ]
+    fired = fired or [("all_clear", "No se detectaron anomalías en este momento.", "info", {})]
+    when = instant_text(as_of)
+    return {
+        "alerts": [
+            {"type": kind, "message": message, "severity": severity, "timestamp": when, **extra}
+            for kind, message, severity, extra in fired
+        ]
+    }
+
+
+Alert = tuple[str, str, str, dict]
+
+
+def _abandonment(d24: list[dict]) -> list[Alert]:
     began = {e["ident"] for e in d24 if e["event_type"] == "begin_checkout"}
     left = began - {e["ident"] for e in d24 if e["event_type"] == "purchase"}
-    if len(began) >= 3 and Fraction(len(left), len(began)) > Fraction(70, 100):
-        rate = f"{pct(len(left), len(began)):.1f}"
-        alert("high_abandonment", f"Tasa de abandono del {rate}% en las últimas 24h "
-              f"({len(left)} de {len(began)} checkouts)", "critical")  # fmt: skip
+    if len(began) < 3 or Fraction(len(left), len(began)) <= Fraction(70, 100):
+        return []
+    rate = f"{pct(len(left), len(began)):.1f}"
+    text = (
+        f"Tasa de abandono del {rate}% en las últimas 24h ({len(left)} de {len(began)} checkouts)"
+    )
+    return [("high_abandonment", text, "critical", {})]
+
+
+def _popular(d7: list[dict]) -> list[Alert]:
     viewers, sold = defaultdict(set), set()
     for e in d7:
         if e["slug"] and e["event_type"] == "product_view":
@@ -302,33 +325,36 @@ def alerts(rows: list[dict], as_of: datetime) -> dict:
         if e["slug"] and e["event_type"] == "purchase":
             sold.add(e["slug"])
     popular = [(s, len(v)) for s, v in viewers.items() if len(v) > 10 and s not in sold]
-    for slug, views in sorted(popular, key=lambda sv: (-sv[1], sv[0])):
-        alert("popular_no_conversion", f'Producto "{slug}" tuvo {views} vistas únicas sin '
-              "ninguna compra en 7 días", "warning", product_slug=slug)  # fmt: skip
-    errors = sum(1 for e in h1 if e["event_type"] == "payment_error")
-    if errors > 0:
-        alert(
-            "payment_errors",
-            f"Se detectaron {errors} errores de pago en la última hora",
-            "critical",
-        )
-    carted = {e["session_id"] for e in h6 if e["event_type"] == "add_to_cart"}
-    carts = len(carted - {e["session_id"] for e in h6 if e["event_type"] == "begin_checkout"})
-    if carts >= 5:
-        alert(
-            "carts_abandoned",
-            f"{carts} carritos no iniciaron checkout en las últimas 6h",
+    return [
+        (
+            "popular_no_conversion",
+            f'Producto "{slug}" tuvo {views} vistas únicas sin ninguna compra en 7 días',
             "warning",
+            {"product_slug": slug},
         )
+        for slug, views in sorted(popular, key=lambda sv: (-sv[1], sv[0]))
+    ]
+
+
+def _payment_errors(h1: list[dict]) -> list[Alert]:
+    n = sum(1 for e in h1 if e["event_type"] == "payment_error")
+    text = f"Se detectaron {n} errores de pago en la última hora"
+    return [("payment_errors", text, "critical", {})] if n > 0 else []
+
+
+def _carts(h6: list[dict]) -> list[Alert]:
+    carted = {e["session_id"] for e in h6 if e["event_type"] == "add_to_cart"}
+    n = len(carted - {e["session_id"] for e in h6 if e["event_type"] == "begin_checkout"})
+    text = f"{n} carritos no iniciaron checkout en las últimas 6h"
+    return [("carts_abandoned", text, "warning", {})] if n >= 5 else []
+
+
+def _stuck(d24: list[dict]) -> list[Alert]:
     per_session = Counter(e["session_id"] for e in d24)
     buyers = {e["session_id"] for e in d24 if e["event_type"] == "purchase"}
-    stuck = sum(1 for s, n in per_session.items() if n > 15 and s not in buyers)
-    if stuck > 0:
-        alert("stuck_sessions", f"{stuck} sesiones con más de 15 eventos en 24h sin completar "
-              "compra", "info")  # fmt: skip
-    if not found:
-        alert("all_clear", "No se detectaron anomalías en este momento.", "info")
-    return {"alerts": found}
+    n = sum(1 for s, count in per_session.items() if count > 15 and s not in buyers)
+    text = f"{n} sesiones con más de 15 eventos en 24h sin completar compra"
+    return [("stuck_sessions", text, "info", {})] if n > 0 else []
 
 
 def rfm(rows: list[dict], as_of: datetime) -> dict:
