@@ -10,7 +10,7 @@ import falcon
 
 from api.auth import Authenticator
 from api.config import Config
-from api.endpoint import DASHBOARD_STATS, Endpoint
+from api.endpoint import DASHBOARD_STATS, ENDPOINTS
 from api.errors import ErrorMapper, unexpected
 from api.openapi import OpenAPIResource
 from api.page import STATIC_DIR, STATIC_PREFIX, PageHeaders, PageResource
@@ -20,7 +20,7 @@ from api.service import EndpointService
 from runner.errors import RunnerError
 from runner.serving import ConnectionSettings, Session
 
-ENDPOINTS: tuple[Endpoint, ...] = (DASHBOARD_STATS,)
+__all__ = ["ENDPOINTS", "create_app"]
 log = logging.getLogger("api.access")
 
 

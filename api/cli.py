@@ -8,34 +8,71 @@ import json
 import os
 import secrets
 import sys
+from collections.abc import Iterable
 
-from api.endpoint import DASHBOARD_STATS, Endpoint
+from api.endpoint import DASHBOARD_STATS, ENDPOINTS, Endpoint, by_cli_name
 from runner.cli import Option, command, option, print_note, print_result, print_seed, workspace
+from runner.errors import ParamError
+
+PERIOD_OPTIONS = ("as_of", "start", "end", "days")
 
 
-def request_options(endpoint: Endpoint) -> tuple[Option, ...]:
-    """The CLI's spelling of an endpoint's request parameters: ``--NAME`` for each choice
-    param, and the period's ``--start/--end/--as-of`` plus ``--days`` (N directly).
-    Values, choices and defaults are the project's params, checked when the command runs
-    (the project folder is an option too), by the same validation as a request."""
+def request_options(endpoints: Iterable[Endpoint]) -> tuple[Option, ...]:
+    """The CLI's spelling of the endpoints' request parameters: ``--NAME`` for each param
+    an endpoint sets by name, then the period's ``--as-of`` and, where an endpoint's
+    window has a length, ``--start/--end`` plus ``--days`` (N directly). Values,
+    choices and defaults are the project's params, checked when the command runs (the
+    project folder is an option too), by the same validation as a request."""
+    endpoints = list(endpoints)
+    owners: dict[str, list[str]] = {}
+    for e in endpoints:
+        for n in e.params:
+            owners.setdefault(n, []).append(e.cli_name)
     found = [
-        option(f"--{n.replace('_', '-')}", dest=n, help=f"the project's {n!r} param (a choice)")
-        for n in endpoint.choices
+        option(
+            f"--{n.replace('_', '-')}", dest=n, help=f"the project's {n!r} param ({', '.join(o)})"
+        )
+        for n, o in owners.items()
     ]
-    if endpoint.period is None:
+    periods = [e.period for e in endpoints if e.period is not None]
+    if periods:
+        found.append(option("--as-of", help="ISO-8601 instant (default: now, UTC)"))
+    windows = sorted({p.days for p in periods if p.days is not None})
+    if not windows:
         return tuple(found)
-    days = endpoint.period.days
     return (
         *found,
-        option("--as-of", help="ISO-8601 instant (default: now, UTC)"),
         option("--start", metavar="YYYY-MM-DD", help="the admin page's period: N = end - start"),
         option(
             "--end",
             metavar="YYYY-MM-DD",
             help="today or later: as of now; earlier: as of the end of that day",
         ),
-        option("--days", type=int, metavar="N", help=f"N directly (the project's {days!r} param)"),
+        option(
+            "--days", type=int, metavar="N", help=f"N directly (the project's {', '.join(windows)})"
+        ),
     )
+
+
+def given_options(endpoint: Endpoint, args: argparse.Namespace) -> dict[str, str]:
+    """The query string the options given make for ``endpoint``; an option the endpoint
+    does not take is an error naming it (the API ignores unknown parameters, but an
+    analyst who typed --start for RFM believes it did something)."""
+    period = endpoint.period
+    takes = set(endpoint.params)
+    if period is not None:
+        takes |= {"as_of"} | ({"start", "end", "days"} if period.days is not None else set())
+    names = [*dict.fromkeys(n for e in ENDPOINTS for n in e.params), *PERIOD_OPTIONS]
+    given = {n: v for n in names if (v := getattr(args, n, None)) is not None}
+    for name in given:
+        if name not in takes:
+            shown = sorted(f"--{t.replace('_', '-')}" for t in takes)
+            raise ParamError(
+                f"{endpoint.cli_name} does not take it",
+                param=f"--{name.replace('_', '-')}",
+                hint=f"{endpoint.cli_name} takes {', '.join(shown) or 'no option'}",
+            )
+    return {n: v for n, v in given.items() if n != "days"}
 
 
 SERVER = (
@@ -46,23 +83,30 @@ SERVER = (
 
 @command(
     "dashboard",
-    "print the dashboard JSON the endpoint would return",
-    "Compute the dashboard and print exactly the endpoint's JSON body. The period is "
-    "read as the endpoint reads start and end (spec section 2), or --days N.",
-    *request_options(DASHBOARD_STATS),
+    "print the JSON body an analytics endpoint would return",
+    "Compute an endpoint's answer (the dashboard by default; --endpoint funnel, alerts or "
+    "rfm) and print exactly its JSON body. The period is read as the endpoint reads "
+    "start and end (spec section 2), or --days N; alerts and rfm take --as-of only.",
+    option(
+        "--endpoint",
+        choices=[e.cli_name for e in ENDPOINTS],
+        default=DASHBOARD_STATS.cli_name,
+        help=f"which endpoint (default: {DASHBOARD_STATS.cli_name})",
+    ),
+    *request_options(ENDPOINTS),
 )
 def dashboard_command(args: argparse.Namespace) -> int:
     from api.coverage import empty_window_warning
     from api.service import EndpointService
     from runner.serving import Session
 
-    names = [*DASHBOARD_STATS.choices, "as_of", "start", "end"]
-    query = {n: v for n in names if (v := getattr(args, n, None)) is not None}
-    service = EndpointService(Session(workspace(args)), DASHBOARD_STATS)
+    endpoint = by_cli_name(args.endpoint)
+    query = given_options(endpoint, args)
+    service = EndpointService(Session(workspace(args)), endpoint)
     values = service.request(query, days=args.days)
     body = service.compute(values)
     sys.stdout.buffer.write(json.dumps(body, ensure_ascii=False).encode("utf-8") + b"\n")
-    warning = empty_window_warning(service.session, values)
+    warning = empty_window_warning(service.session, values) if endpoint is DASHBOARD_STATS else ""
     if warning:
         print(warning, file=sys.stderr)
     return 0
@@ -155,8 +199,6 @@ def ensure_port_free(host: str, port: int) -> None:
     "Connection in use" five times and exit 1 with no hint (serve), or seeding,
     building and printing the dashboard first (up)."""
     import socket
-
-    from runner.errors import ParamError
 
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -3,18 +3,22 @@
 A field names its JSON key, the mart (and columns) it comes from, its JSON types and
 the modes it exists in. From that one declaration come the stitching (mart rows ->
 body), the OpenAPI schema of the body (api/openapi.py) and the shape checks of any body
-(tests compare the golden files with it). Lists of keys that the project declares once
-(event types in project.yml) are referred to by name and read from the project.
+(tests compare the golden files with it). Lists the project declares once (event types,
+RFM's segments in project.yml) are referred to by name and read from the project.
 
-``DASHBOARD`` is spec section 3's body. A second endpoint is a second ``Contract`` and
-its marts, not a copy of this module. The values of a request's params (``mode``'s
-choices, N's bounds) are the project's (``params:`` in project.yml), read at binding.
+This module is the machinery; the declarations are ``DASHBOARD``
+(api/dashboard_contract.py, spec section 3's body) and the admin page's funnel, alerts
+and RFM (api/admin_contracts.py). A new endpoint is a new ``Contract`` and its marts.
+The values of a request's params (``mode``'s choices, N's bounds) are the project's
+(``params:`` in project.yml), read at binding.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from typing import Any
 
 from runner.errors import ConfigError
@@ -29,10 +33,29 @@ class JsonType:
     coerce: Callable[[Any], Any]
 
 
+def instant(value: Any) -> str:
+    """A database instant (a UTC datetime from PostgreSQL, canonical UTC text from
+    SQLite) written as the admin endpoints write instants: YYYY-MM-DDTHH:MM:SS.ffffff+00:00,
+    always six fraction digits and the offset (admin-endpoints section 1)."""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+
+
 INT = JsonType({"type": "integer", "minimum": 0}, int)
 NUMBER = JsonType({"type": "number", "minimum": 0}, float)
 TEXT = JsonType({"type": "string"}, str)
 DATE = JsonType({"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}, str)
+INSTANT = JsonType(
+    {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00$"},
+    instant,
+)
+
+
+def one_of(*choices: str) -> JsonType:
+    """Text that is one of ``choices`` (the spec's fixed words: an alert's severity)."""
+    return JsonType({"type": "string", "enum": list(choices)}, str)
 
 
 @dataclass(frozen=True)
@@ -44,6 +67,10 @@ class Column:
     column: str | None = None
     modes: tuple[str, ...] | None = None  # the mode param's values it exists in; None: all
     const_var: str | None = None  # always the value of this project var (period_days)
+    optional: bool = False  # left out of an item where the mart gives NULL (product_slug)
+    #: text that is one of the values of a list the project declares: a ``vars`` path,
+    #: and where its items are mappings the key to read (``rfm_segments.name``)
+    enum_var: str | None = None
 
     @property
     def source(self) -> str:
@@ -71,6 +98,10 @@ class Field:
     max_items: int | None = None
     per_window_day: bool = False  # one item per window day: N + 1 of them
     param: str | None = None  # kind "param": the project param it echoes
+    min_items: int = 0
+    #: one item per value of a list the project declares (a ``vars`` path), in its order,
+    #: the first column holding the value (the funnel's steps)
+    one_per: str | None = None
 
 
 def param(key: str, name: str | None = None) -> Field:
@@ -92,8 +123,12 @@ def rows(
     *columns: Column | Each,
     max_items: int | None = None,
     per_window_day: bool = False,
+    min_items: int = 0,
+    one_per: str | None = None,
 ) -> Field:
-    return Field(key, "rows", mart, columns, max_items, per_window_day)
+    return Field(
+        key, "rows", mart, columns, max_items, per_window_day, min_items=min_items, one_per=one_per
+    )
 
 
 def values(key: str, mart: str, column: Column, max_items: int | None = None) -> Field:
@@ -127,17 +162,16 @@ class BoundContract:
     fields: tuple[Field, ...] = field(init=False)
 
     def __post_init__(self) -> None:
-        bound = tuple(
-            Field(f.key, f.kind, f.mart, self._columns(f), f.max_items, f.per_window_day, f.param)
-            for f in self.contract.fields
-        )
+        bound = tuple(replace(f, columns=self._columns(f)) for f in self.contract.fields)
         object.__setattr__(self, "fields", bound)
         self._check_params()
 
     def _check_params(self) -> None:
-        """Every param the contract names is the project's, so a renamed choice is a
-        ConfigError when the project loads, not a KeyError in a request."""
+        """Every param and list the contract names is the project's, so a renamed choice
+        is a ConfigError when the project loads, not a KeyError in a request."""
         for f in self.fields:
+            if f.one_per is not None:
+                self.declared(f.one_per)
             if f.kind == "param" and f.param not in self.project.params:
                 raise ConfigError(f"{self.contract.name}.{f.key}: no param {f.param!r}")
             for c in f.columns:
@@ -159,6 +193,9 @@ class BoundContract:
         for c in f.columns:
             if isinstance(c, Each):
                 out.extend(Column(name, c.type) for name in self._var(c.var_path))
+            elif c.enum_var is not None:
+                schema = {**c.type.schema, "enum": self.declared(c.enum_var)}
+                out.append(replace(c, type=JsonType(schema, c.type.coerce)))
             else:
                 out.append(c)
         return tuple(out)
@@ -168,6 +205,21 @@ class BoundContract:
         for part in path:
             value = value[part]
         return value
+
+    def declared(self, path: str) -> list[Any]:
+        """The values of a list the project declares: ``event_types.funnel_steps``; or,
+        where the path's last part names a key of the list's mappings, that key's
+        values (``rfm_segments.name``)."""
+        parts = tuple(path.split("."))
+        try:
+            try:
+                return list(self._var(parts))
+            except TypeError:  # a list of mappings, then the key of each
+                return [item[parts[-1]] for item in self._var(parts[:-1])]
+        except (KeyError, TypeError):
+            raise ConfigError(
+                f"{self.contract.name}: project.yml vars declare no list {path!r}"
+            ) from None
 
     @property
     def marts(self) -> tuple[str, ...]:
@@ -198,7 +250,11 @@ class BoundContract:
 
     @staticmethod
     def _item(row: dict[str, Any], columns: tuple[Column, ...], mode: str) -> dict[str, Any]:
-        return {c.key: c.type.coerce(row[c.source]) for c in columns if _in(c, mode)}
+        return {
+            c.key: c.type.coerce(row[c.source])
+            for c in columns
+            if _in(c, mode) and not (c.optional and row[c.source] is None)
+        }
 
     def window_days(self) -> tuple[int, int]:
         """The smallest and largest N (the window param's bounds)."""
@@ -232,8 +288,13 @@ class BoundContract:
         if f.per_window_day:
             low, high = self.window_days()
             schema.update(minItems=low + 1, maxItems=high + 1)
+        elif f.one_per is not None:
+            count = len(self.declared(f.one_per))
+            schema.update(minItems=count, maxItems=count)
         elif f.max_items is not None:
             schema["maxItems"] = f.max_items
+        if f.min_items and "minItems" not in schema:
+            schema["minItems"] = f.min_items
         return schema
 
     def _column_schema(self, c: Column) -> dict[str, Any]:
@@ -245,13 +306,14 @@ class BoundContract:
         return {
             "type": "object",
             "properties": {c.key: self._column_schema(c) for c in columns},
-            "required": [c.key for c in columns if c.modes is None],
+            "required": [c.key for c in columns if c.modes is None and not c.optional],
             "additionalProperties": False,
         }
 
-    def check(self, body: dict[str, Any], mode: str, days: int) -> list[str]:
+    def check(self, body: dict[str, Any], mode: str | None = None, days: int = 7) -> list[str]:
         """What in ``body`` does not have the declared shape for ``mode`` and an N-day
-        window: keys and their order, types, list lengths. Empty when it conforms."""
+        window (for the fields that have modes or one item per window day): keys and
+        their order, types, enums and patterns, list lengths. Empty when it conforms."""
         problems = []
         if list(body) != [f.key for f in self.fields]:
             problems.append(f"keys {list(body)} != {[f.key for f in self.fields]}")
@@ -276,6 +338,13 @@ class BoundContract:
             problems.append(f"{len(got)} items, not one per window day ({days + 1})")
         if f.max_items is not None and len(got) > f.max_items:
             problems.append(f"{len(got)} items, more than {f.max_items}")
+        if len(got) < f.min_items:
+            problems.append(f"{len(got)} items, fewer than {f.min_items}")
+        if f.one_per is not None:
+            first = f.columns[0].key
+            found = [item.get(first) if isinstance(item, dict) else item for item in got]
+            if found != self.declared(f.one_per):
+                problems.append(f"{first}s {found} != {self.declared(f.one_per)}")
         for item in got:
             if f.kind == "rows":
                 problems += _check_object(f.columns, item, mode)
@@ -285,19 +354,26 @@ class BoundContract:
 
 
 def _check_scalar(column: Column, got: Any) -> list[str]:
-    kind = column.type.schema["type"]
+    schema = column.type.schema
+    kind = schema["type"]
     ok = {
         "integer": isinstance(got, int) and not isinstance(got, bool),
         "number": isinstance(got, (int, float)) and not isinstance(got, bool),
         "string": isinstance(got, str),
     }[kind]
-    return [] if ok else [f"{column.key}={got!r} is not a JSON {kind}"]
+    if not ok:
+        return [f"{column.key}={got!r} is not a JSON {kind}"]
+    if "enum" in schema and got not in schema["enum"]:
+        return [f"{column.key}={got!r} is not one of {schema['enum']}"]
+    if "pattern" in schema and not re.search(schema["pattern"], got):
+        return [f"{column.key}={got!r} does not match {schema['pattern']}"]
+    return []
 
 
-def _check_object(columns: tuple[Column, ...], got: Any, mode: str) -> list[str]:
+def _check_object(columns: tuple[Column, ...], got: Any, mode: str | None) -> list[str]:
     if not isinstance(got, dict):
         return [f"{got!r} is not an object"]
-    expected = [c.key for c in columns if _in(c, mode)]
+    expected = [c.key for c in columns if _in(c, mode) and (not c.optional or c.key in got)]
     if list(got) != expected:
         return [f"keys {list(got)} != {expected}"]
     return [p for c in columns if c.key in got for p in _check_scalar(c, got[c.key])]
@@ -305,87 +381,3 @@ def _check_object(columns: tuple[Column, ...], got: Any, mode: str) -> list[str]
 
 def _in(column: Column, mode: str | None) -> bool:
     return column.modes is None or mode in column.modes
-
-
-SLUG_COUNT = (Column("slug", TEXT), Column("count", INT))
-
-#: GET /api/analytics/dashboard-stats/, spec section 3, in the spec's key order
-DASHBOARD = Contract(
-    "dashboard_stats",
-    (
-        param("mode"),
-        value("total_sales", "sales_summary", INT),
-        value("total_revenue", "sales_summary", NUMBER),
-        value("average_order_value", "sales_summary", NUMBER),
-        rows("top_products", "top_products", *SLUG_COUNT, max_items=5),
-        rows("top_viewed_products", "top_viewed_products", *SLUG_COUNT, max_items=5),
-        rows("sales_by_day", "sales_by_day", Column("date", DATE), Column("count", INT)),
-        rows(
-            "events_timeline",
-            "events_timeline",
-            Column("date", DATE),
-            each("event_types.funnel"),
-            each("event_types.checkout"),
-            per_window_day=True,
-        ),
-        value("abandonment_rate", "abandonment", NUMBER),
-        record("event_counts", "event_counts", each("event_types.funnel")),
-        record(
-            "conversion_rates",
-            "event_counts",
-            Column("visit_to_cart", NUMBER),
-            Column("cart_to_checkout", NUMBER),
-            Column("checkout_to_purchase", NUMBER),
-        ),
-        value("checkout_started_count", "checkout_funnel", INT),
-        value("payment_info_entered_count", "checkout_funnel", INT),
-        value("order_completed_count", "checkout_funnel", INT),
-        value("conversion_checkout_to_payment", "checkout_funnel", NUMBER),
-        value("conversion_payment_to_order", "checkout_funnel", NUMBER),
-        record("error_counts", "error_counts", each("event_types.errors")),
-        rows(
-            "product_performance",
-            "product_performance",
-            Column("slug", TEXT),
-            Column("name", TEXT),
-            Column("views", INT),
-            Column("add_to_cart", INT),
-            Column("purchases", INT),
-            Column("purchases_units", INT, modes=("unique",)),
-            Column("conversion_rate", NUMBER),
-            max_items=10,
-        ),
-        rows(
-            "errors_timeline",
-            "errors_timeline",
-            Column("date", DATE),
-            each("event_types.errors_timeline"),
-            per_window_day=True,
-        ),
-        record(
-            "session_stats",
-            "session_stats",
-            Column("unique_sessions", INT),
-            Column("avg_events_per_session", NUMBER),
-            Column("sessions_with_purchase", INT),
-        ),
-        record(
-            "retention_metrics",
-            "retention_metrics",
-            Column("repurchase_rate", NUMBER),
-            Column("recurrent_customers", INT),
-            Column("total_unique_buyers", INT),
-            Column("period_days", INT, const_var="retention_days"),
-        ),
-        rows("traffic_sources", "traffic_sources", Column("source", TEXT), Column("sessions", INT)),
-        value("whatsapp_sessions", "whatsapp", INT),
-        value("whatsapp_purchases", "whatsapp", INT),
-        values(
-            "whatsapp_sessions_list",
-            "whatsapp_sessions_list",
-            Column("session_id", TEXT),
-            max_items=10,
-        ),
-        # a new field goes here, last (README: Adding a field)
-    ),
-)

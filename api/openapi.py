@@ -13,7 +13,7 @@ from typing import Any
 
 from api.endpoint import Endpoint
 from api.service import EndpointService
-from runner.serving import ParamSet
+from runner.serving import ParamSet, ParamSpec
 
 YEARS = "^(19[0-9]{2}|[2-8][0-9]{3}|9[0-8][0-9]{2})-"  # 1900-9899, for as_of, start and end
 ERROR = {
@@ -41,16 +41,22 @@ def _query(name: str, schema: dict[str, Any], description: str = "") -> dict[str
 
 
 def parameters(endpoint: Endpoint, params: ParamSet) -> list[dict[str, Any]]:
-    """The endpoint's parameters, from the project's params: a choice param's enum and
-    default, the window param's bounds and default. Any other is ignored (not declared,
-    not refused)."""
-    found = [
-        _query(n, {"type": "string", "enum": list(params[n].choices), "default": params[n].default})
-        for n in endpoint.choices
-    ]
-    if endpoint.period is None:
+    """The endpoint's parameters, from the project's params: each param it sets by name
+    (a choice's enum, a string's length, the default), then its period (the window
+    param's bounds and default; ``as_of`` alone for a fixed window). Any other is
+    ignored (not declared, not refused)."""
+    found = [_query(n, param_schema(params[n])) for n in endpoint.params]
+    period = endpoint.period
+    if period is None:
         return found
-    window = params[endpoint.period.days]
+    as_of = _query(
+        "as_of",
+        {"type": "string", "format": "date-time", "pattern": YEARS},
+        "ISO-8601 instant (naive = UTC), years 1900-9899; default now",
+    )
+    if period.days is None:
+        return [*found, as_of]
+    window = params[period.days]
     bounds = f"{window.minimum or 1}-{window.maximum}" if window.maximum else "at least 1"
     date = {"type": "string", "format": "date", "pattern": YEARS}
     return [
@@ -66,12 +72,23 @@ def parameters(endpoint: Endpoint, params: ParamSet) -> list[dict[str, Any]]:
             "UTC date; today or later: as of the request time; earlier: as "
             "of its last microsecond. Not with as_of",
         ),
-        _query(
-            "as_of",
-            {"type": "string", "format": "date-time", "pattern": YEARS},
-            "ISO-8601 instant (naive = UTC), years 1900-9899; default now",
-        ),
+        as_of,
     ]
+
+
+def param_schema(spec: ParamSpec) -> dict[str, Any]:
+    """A project param as a query parameter's schema: a choice's allow-list, an
+    integer's bounds, a string's length (and no NUL, which ParamSpec refuses)."""
+    if spec.type == "choice":
+        return {"type": "string", "enum": list(spec.choices), "default": spec.default}
+    if spec.type == "integer":
+        bounds = {"minimum": spec.minimum, "maximum": spec.maximum}
+        limits = {k: v for k, v in bounds.items() if v is not None}
+        return {"type": "integer", **limits, "default": spec.default}
+    if spec.type == "timestamp":
+        return {"type": "string", "format": "date-time", "pattern": YEARS}
+    text = {"maxLength": spec.max_length, "pattern": "^[^\\x00]*$"}
+    return {"type": "string", **text, "default": spec.default}
 
 
 def responses(schema: str) -> dict[str, Any]:

@@ -58,7 +58,7 @@ class PageResource:
     on_head = on_get
 
     def render(self, params: ParamSet) -> str:
-        mode, period = params[self.endpoint.choices[0]], self.endpoint.period
+        mode, period = params[self.endpoint.params[0]], self.endpoint.period
         window = params[period.days]
         days = [d for d in PERIOD_PRESETS if window.accepts(d)] or [window.default]
         default_days = window.default if window.default in days else days[0]

@@ -1,29 +1,33 @@
 """A request's parameters, exactly as spec section 2 defines them, turned into the
 project's params and validated once.
 
-The store's admin page sends ``mode``, ``start`` and ``end`` on every request (``end`` =
-today's UTC date, ``start`` = today - N for its 7D / 30D / 90D buttons) and often a
-cache-buster or tracking tags besides. ``resolve_request`` reads what arrived for an
-endpoint (api/endpoint.py) and hands it to the project's ``ParamSet.resolve``, which
-validates each value once and names the parameter the client sent in a ``ParamError``;
-the API answers that with 400 and ``runner dashboard`` with exit code 2.
+The store's admin page sends ``mode``, ``start`` and ``end`` on every dashboard request
+(``end`` = today's UTC date, ``start`` = today - N for its 7D / 30D / 90D buttons), and
+nothing to the funnel, alerts and RFM; often a cache-buster or tracking tags besides.
+``resolve_request`` reads what arrived for an endpoint (api/endpoint.py) and hands it to
+the project's ``ParamSet.resolve``, which validates each value once and names the
+parameter the client sent in a ``ParamError``; the API answers that with 400 and
+``runner dashboard`` with exit code 2.
 
-* a choice param (``mode``) goes as it came; the project allow-lists it;
+* a param the endpoint sets by name (``mode``, the funnel's ``source``) goes as it
+  came; the project validates it by its type (a choice's allow-list, a string's length);
 * ``end`` today or later: as_of is the request time; an earlier ``end``: the last
   microsecond of that date. ``end`` and ``as_of`` together are refused;
 * ``start``: N = end - start in days (a missing ``end`` means the date of as_of),
-  within the bounds of the project's window param. Without ``start``, its default;
+  within the bounds of the endpoint's window param. Without ``start``, its default;
+* an endpoint with a fixed window (a period without a window param) reads ``as_of``
+  only: ``start`` and ``end`` are ignored there, as any parameter it does not know;
 * any other parameter is ignored (spec: a cache-buster must not break the page).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timezone
 from typing import Any
 
-from api.endpoint import Endpoint
+from api.endpoint import Endpoint, Period
 from runner.errors import ParamError
 from runner.serving import ParamSet, ParamValues
 
@@ -40,30 +44,56 @@ def resolve_request(
 ) -> ParamValues:
     """``query``: the query string (a list where a name came twice). ``now``: the
     request time (UTC). ``days``: N given directly (``runner dashboard --days``); it
-    cannot be combined with ``start``."""
+    cannot be combined with ``start``, nor given to an endpoint with a fixed window."""
     now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
-    given = {n: v for n in endpoint.choices if (v := _single(query, n)) is not None}
+    given = {n: v for n in endpoint.params if (v := _single(query, n)) is not None}
     names: dict[str, str] = {}
-    derived = {}
+    derived: dict[str, Callable[[Mapping[str, Any]], Any]] = {}
     period = endpoint.period
-    if period is not None:
-        as_of, end = _single(query, "as_of"), _date(_single(query, "end"), "end")
-        if as_of is not None and end is not None:
-            raise ParamError("give end or as_of, not both", param="end")
-        if end is not None:
-            given[period.as_of] = now if end >= now.date() else _last_moment(end)
-            names[period.as_of] = "end"
-        else:  # without either, the request time (a default of "now" would read the clock again)
-            given[period.as_of] = now if as_of is None else as_of
-        start = _date(_single(query, "start"), "start")
-        if start is not None and days is not None:
-            raise ParamError("give start or a number of days, not both", param="days")
-        if start is not None:
-            derived[period.days] = lambda v: ((end or _day(v[period.as_of])) - start).days
-            names[period.days] = "start"
-        elif days is not None:
-            given[period.days], names[period.days] = days, "days"
+    if period is None:
+        if days is not None:
+            raise ParamError("this endpoint has no window to set", param="days")
+    elif period.days is None:
+        if days is not None:
+            raise ParamError("this endpoint's windows are fixed: give as_of only", param="days")
+        as_of = _single(query, "as_of")
+        given[period.as_of] = now if as_of is None else as_of
+    else:
+        _window(period, period.days, query, now, days, (given, names, derived))
     return params.resolve(given, names, derived)
+
+
+Into = tuple[dict[str, Any], dict[str, str], dict[str, Callable[[Mapping[str, Any]], Any]]]
+
+
+def _window(
+    period: Period,
+    window: str,
+    query: Mapping[str, Any],
+    now: datetime,
+    days: int | None,
+    into: Into,
+) -> None:
+    """Spec section 2's period: ``as_of`` from ``as_of`` or ``end``, the ``window`` param
+    from ``start`` (or ``days``), filled ``into`` what ``resolve`` takes: the given
+    values, the names the client used, the values derived from the others."""
+    given, names, derived = into
+    as_of, end = _single(query, "as_of"), _date(_single(query, "end"), "end")
+    if as_of is not None and end is not None:
+        raise ParamError("give end or as_of, not both", param="end")
+    if end is not None:
+        given[period.as_of] = now if end >= now.date() else _last_moment(end)
+        names[period.as_of] = "end"
+    else:  # without either, the request time (a default of "now" would read the clock again)
+        given[period.as_of] = now if as_of is None else as_of
+    start = _date(_single(query, "start"), "start")
+    if start is not None and days is not None:
+        raise ParamError("give start or a number of days, not both", param="days")
+    if start is not None:
+        derived[window] = lambda v: ((end or _day(v[period.as_of])) - start).days
+        names[window] = "start"
+    elif days is not None:
+        given[window], names[window] = days, "days"
 
 
 def _last_moment(day: date) -> datetime:

@@ -39,7 +39,8 @@ class EndpointResource:
                 title="Bad request", description=f"the query string exceeds {self.max_query} bytes"
             )
         values = self.service.request(req.params, now=datetime.now(timezone.utc))
-        req.context.mode = values.get("mode", "-")
+        if "mode" in self.service.endpoint.params:  # the access log's mode field
+            req.context.mode = values["mode"]
         timings: dict[str, float] = {}
         # read before the models are: a pass that completes while they are read must not
         # be claimed (the answer may have read the state from before it)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from tests.reference import compute
+from tests.reference import alerts, compute, funnel, rfm
 
 FIELDS = ("id", "event_type", "session_id", "user_id", "product_slug", "product_name", "price",
           "metadata", "source", "created_at")  # fmt: skip
@@ -35,3 +35,13 @@ def select_list(dialect: str) -> str:
 def python_dashboard(rows: list[tuple], mode: str, as_of: datetime, days: int = 7) -> dict:
     """The body for rows in ``FIELDS`` order (what ``fetch_rows`` returns)."""
     return compute([dict(zip(FIELDS, row)) for row in rows], mode, as_of, days)
+
+
+#: the admin page's other endpoints as the reference computes them (their defaults)
+ADMIN = {"funnel": funnel, "alerts": alerts, "rfm": rfm}
+
+
+def python_admin(rows: list[tuple], name: str, as_of: datetime) -> dict:
+    """The funnel's (30 days, no source), the alerts' or RFM's body for rows in
+    ``FIELDS`` order."""
+    return ADMIN[name]([dict(zip(FIELDS, row)) for row in rows], as_of)

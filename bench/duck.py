@@ -42,7 +42,7 @@ def compile_for_duckdb(project: Project, mode: str) -> list[tuple[str, str, str]
     """(name, DuckDB SQL, kind) in execution order; kind is 'staging' (a view over the
     source), 'state' (a run's incremental tables, built whole), 'table' or 'view' (per
     request) or 'output' (a mart)."""
-    from api.contract import DASHBOARD
+    from api.dashboard_contract import DASHBOARD
 
     params = resolve_params(project.params, {"mode": mode})
     rendered = Renderer(with_bench_macros(project), "duckdb", fallbacks=("postgres",)).render_all(

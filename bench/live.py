@@ -8,17 +8,19 @@ generated traffic is loaded, the incremental state is built (timed: "first build
 DuckDB's build of the same models on the same events), and ``runner serve`` starts with
 its defaults. Then, each phase ``--seconds`` long:
 
-1. warm: three admins reload the dashboard (7 days, both modes, as the admin page asks)
-   with no writes;
+1. warm: three admins reload the admin page's analytics tab with no writes: its four
+   calls in turn, the dashboard (7 days, both modes, as the page asks) and the funnel,
+   alerts and RFM (no query string), each call timed per endpoint;
 2. storefront alone: one insert per transaction at 40/s on its own connection
    (bench/storefront.py, a separate process);
 3. live: both at once, the storefront bursting to 400/s for 10 s in the middle.
 
-Then the answer as of a pinned instant after the writes is checked against the
-plain-Python baseline over every row (bench/baseline.py), a 1 % late batch spread over
+Then each endpoint's answer as of a pinned instant after the writes is checked against
+the plain-Python baseline over every row (bench/baseline.py), a 1 % late batch spread over
 four months is applied (timed), and one reconciliation pass with the source is timed.
-Prints the table with every ratio and writes JSON. Nothing is asserted: these are
-measurements.
+Prints the table with every ratio, a table per endpoint (warm and live p50/p99, and
+each endpoint's warm figures against the dashboard's) and writes JSON. Nothing is
+asserted: these are measurements.
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ from bench.storefront import Plan, write
 
 REPO = Path(__file__).resolve().parent.parent
 PATH = "/api/analytics/dashboard-stats/"
+#: the admin page's other calls when its analytics tab opens (no query string)
+OTHERS = {name: f"/api/analytics/{name}/" for name in ("funnel", "alerts", "rfm")}
+ENDPOINTS = ("dashboard-stats", *OTHERS)
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -62,29 +67,41 @@ def page_path(mode: str, days: int = 7) -> str:
     return f"{PATH}?mode={mode}&start={today - timedelta(days=days)}&end={today}"
 
 
+def page_calls(i: int) -> tuple[str, str]:
+    """The ``i``-th call of an admin reloading the analytics tab: (endpoint, path). The
+    dashboard alternates modes from one reload to the next."""
+    name = ENDPOINTS[i % len(ENDPOINTS)]
+    if name == "dashboard-stats":
+        return name, page_path(("total", "unique")[i // len(ENDPOINTS) % 2])
+    return name, OTHERS[name]
+
+
 def readers(
     port: int, token: str, seconds: float, count: int = 3, steps: list | None = None
-) -> tuple[list[float], list[str]]:
-    """``count`` admins reloading back to back, alternating modes; (latencies, errors).
-    ``steps`` gets each answer's Server-Timing steps (bench/live_profile.py)."""
-    latencies, errors, lock = [], [], threading.Lock()
+) -> tuple[dict[str, list[float]], list[str]]:
+    """``count`` admins reloading the analytics tab back to back (its four calls in
+    turn); (latencies per endpoint, errors). ``steps`` gets each answer's endpoint and
+    Server-Timing steps (bench/live_profile.py)."""
+    latencies: dict[str, list[float]] = {name: [] for name in ENDPOINTS}
+    errors, lock = [], threading.Lock()
     stop_at = time.monotonic() + seconds
 
     def admin(n: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         i = n
         while time.monotonic() < stop_at:
+            name, path = page_calls(i)
             started = time.perf_counter()
-            conn.request("GET", page_path(("total", "unique")[i % 2]),
-                         headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+            conn.request("GET", path, headers={"Authorization": f"Bearer {token}"})
             resp = conn.getresponse()
             resp.read()
             with lock:
-                latencies.append(time.perf_counter() - started)
+                latencies[name].append(time.perf_counter() - started)
                 if steps is not None:
-                    steps.append(server_timing(resp.getheader("Server-Timing")))
+                    timing = server_timing(resp.getheader("Server-Timing"))
+                    steps.append({"endpoint": name, **timing})
                 if resp.status != 200:
-                    errors.append(str(resp.status))
+                    errors.append(f"{name}: {resp.status}")
             i += 1
         conn.close()
 
@@ -157,48 +174,53 @@ def duckdb_build(rows: list[tuple], size: int) -> float:
 
 
 def exact(url: str, port: int, token: str, stopped: datetime) -> dict:
-    """The answer as of now (writes stopped) against the plain-Python baseline over every
-    row, both modes, once the server says every event committed before the writes
-    stopped is counted (``X-Events-Through``; the wait is ``catch_up_seconds``). Says why
-    when it is not exact: the HTTP status (a 503 is an answer that did not come, not a
-    wrong one) and the fields that differ."""
-    from bench.baseline import python_dashboard, select_list
+    """Each endpoint's answer as of now (writes stopped) against the plain-Python
+    baseline over every row, the dashboard in both modes, once the server says every
+    event committed before the writes stopped is counted (``X-Events-Through``; the wait
+    is ``catch_up_seconds``). Says why when it is not exact: the HTTP status (a 503 is an
+    answer that did not come, not a wrong one) and the fields that differ."""
+    from bench.baseline import python_admin, python_dashboard, select_list
     from runner.workspace import Workspace
 
-    waited = time.monotonic()
+    ws = Workspace.open(REPO, url)
+    with ws.adapter.connection() as conn:
+        rows = ws.adapter.query(conn, f"SELECT {select_list(ws.adapter.DIALECT)} FROM events")[1]
+    asked = [
+        (f"dashboard.{m}", f"{PATH}?mode={m}&", lambda a, m=m: python_dashboard(rows, m, a))
+        for m in ("total", "unique")
+    ]
+    asked += [(n, f"{path}?", lambda a, n=n: python_admin(rows, n, a))
+              for n, path in OTHERS.items()]  # fmt: skip
     out: dict = {"ok": True, "statuses": [], "differing_fields": []}
-    for mode in ("total", "unique"):
-        as_of = datetime.now(timezone.utc)
-        status, body, through = _answer(port, token, mode, as_of)
-        while status == 200 and (through is None or through < stopped):
-            if time.monotonic() - waited > 120:
-                break
-            time.sleep(0.2)
-            as_of = datetime.now(timezone.utc)
-            status, body, through = _answer(port, token, mode, as_of)
+    waited = time.monotonic()
+    for name, path, reference in asked:
+        status, body, as_of = _caught_up(port, token, path, stopped, waited)
         out.setdefault("catch_up_seconds", round(time.monotonic() - waited, 2))
-        ws = Workspace.open(REPO, url)
-        with ws.adapter.connection() as conn:
-            sql = f"SELECT {select_list(ws.adapter.DIALECT)} FROM events"
-            rows = ws.adapter.query(conn, sql)[1]
-        expected = python_dashboard(rows, mode, as_of)
+        expected = reference(as_of)
         differing = [k for k in expected if body.get(k) != expected[k]]
         out["statuses"].append(status)
-        out["differing_fields"] += [f"{mode}.{k}" for k in differing]
+        out["differing_fields"] += [f"{name}.{k}" for k in differing]
         out["ok"] = out["ok"] and status == 200 and not differing
     return out
 
 
-def _answer(port: int, token: str, mode: str, as_of: datetime):
-    """(status, body, X-Events-Through) of one request as of ``as_of``."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-    conn.request("GET", f"{PATH}?mode={mode}&as_of={as_of.isoformat().replace('+', '%2B')}",
-                 headers={"Authorization": f"Bearer {token}"})  # fmt: skip
-    resp = conn.getresponse()
-    body = json.loads(resp.read())
-    through = resp.getheader("X-Events-Through")
-    conn.close()
-    return resp.status, body, datetime.fromisoformat(through) if through else None
+def _caught_up(port: int, token: str, path: str, stopped: datetime, since: float):
+    """(status, body, as_of) of the first answer, as of the time it is asked, that counts
+    every event committed before ``stopped`` (its ``X-Events-Through``); gives up after
+    120 s from ``since``."""
+    while True:
+        as_of = datetime.now(timezone.utc)
+        pinned = f"as_of={as_of.isoformat().replace('+', '%2B')}"
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        conn.request("GET", path + pinned, headers={"Authorization": f"Bearer {token}"})
+        resp = conn.getresponse()
+        body = json.loads(resp.read())
+        through = resp.getheader("X-Events-Through")
+        conn.close()
+        done = through is not None and datetime.fromisoformat(through) >= stopped
+        if resp.status != 200 or done or time.monotonic() - since > 120:
+            return resp.status, body, as_of
+        time.sleep(0.2)
 
 
 def late_batch(url: str, size: int) -> dict:
@@ -256,17 +278,24 @@ def scenario(engine: str, size: int, rows: list[tuple], seconds: float) -> dict:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    report |= {"warm": summary(warm), "live": summary(live), "inserts_alone": alone,
-               "errors": warm_errors + live_errors, "late": late_batch(url, size)}  # fmt: skip
+    report |= {"warm": summary(warm["dashboard-stats"]), "live": summary(live["dashboard-stats"]),
+               "endpoints": {n: {"warm": summary(warm[n]), "live": summary(live[n])}
+                             for n in ENDPOINTS},
+               "inserts_alone": alone, "errors": warm_errors + live_errors,
+               "late": late_batch(url, size)}  # fmt: skip
     if engine == "postgres":
         bd.drop_postgres(size)
     return report
 
 
 def step_summary(steps: list[dict]) -> dict:
-    """p50/p99 ms of each Server-Timing step over the phase's answers."""
-    names = sorted({n for s in steps for n in s})
-    return {n: summary([s[n] for s in steps if n in s]) for n in names}
+    """p50/p99 ms of each Server-Timing step over the phase's answers, per endpoint."""
+    found: dict = {}
+    for endpoint in sorted({s["endpoint"] for s in steps}):
+        mine = [s for s in steps if s["endpoint"] == endpoint]
+        names = sorted({n for s in mine for n in s} - {"endpoint"})
+        found[endpoint] = {n: summary([s[n] for s in mine if n in s]) for n in names}
+    return found
 
 
 def ratios(rep: dict) -> dict:
@@ -297,6 +326,30 @@ def table(reports: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def endpoint_table(reports: list[dict]) -> str:
+    """Per endpoint: warm and live p50 / p99 under the same mixed load, live against
+    warm, and the endpoint's warm figures against the dashboard's (the issue's bound:
+    at most the dashboard's cost)."""
+    lines = ["| window events | engine | endpoint | requests warm / live | warm p50 / p99 ms | "
+             "live p50 / p99 ms | live / warm p50, p99 | warm / dashboard's warm p50, p99 |",
+             "|" + "---|" * 8]  # fmt: skip
+    for r in reports:
+        dash = r["endpoints"]["dashboard-stats"]["warm"]
+        for name, e in r["endpoints"].items():
+            w, lv = e["warm"], e["live"]
+            lines.append(
+                f"| {r['window_events']:,} | {r['engine']} | {name} | {w['n']} / {lv['n']} | "
+                f"{w['p50_ms']} / {w['p99_ms']} | {lv['p50_ms']} / {lv['p99_ms']} | "
+                f"{_ratio(lv['p50_ms'], w['p50_ms'])}, {_ratio(lv['p99_ms'], w['p99_ms'])} | "
+                f"{_ratio(w['p50_ms'], dash['p50_ms'])}, {_ratio(w['p99_ms'], dash['p99_ms'])} |"
+            )
+    return "\n".join(lines)
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}x" if b else "-"
+
+
 def main(argv: list[str] | None = None) -> int:
     from bench.generate import generate
 
@@ -318,8 +371,8 @@ def main(argv: list[str] | None = None) -> int:
             reports.append(
                 {**scenario(engine, size, rows, args.seconds), "duckdb_build_seconds": duck}
             )
-            print(table(reports[-1:]), flush=True)
-    print("\n" + table(reports))
+            print(table(reports[-1:]), endpoint_table(reports[-1:]), sep="\n", flush=True)
+    print("\n" + table(reports) + "\n\n" + endpoint_table(reports))
     if args.json:
         machine = {"cpus": os.cpu_count(), "platform": platform.platform(),
                    "python": platform.python_version()}  # fmt: skip

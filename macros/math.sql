@@ -21,6 +21,17 @@ DIV(CAST({{ a }} AS NUMERIC), CAST({{ b }} AS NUMERIC))
 {{ ratio_half_up('100 * (' ~ a ~ ')', b, 1) }}
 {%- endmacro %}
 
+{#- pct(a, b) as text with exactly one decimal ('75.0', '0.0'), for a message: the
+    tenths k = half-up of 1000·a/b in integers, written k / 10 '.' k mod 10 -#}
+{% macro pct_text(a, b) -%}
+{%- set k = int_div('2000 * (' ~ a ~ ') + (' ~ b ~ ')', '2 * (' ~ b ~ ')') -%}
+(CASE WHEN ({{ b }}) = 0 THEN '0.0'
+      ELSE CAST({{ int_div(k, '10') }} AS TEXT) || '.' || CAST({{ k }} - 10 * {{ int_div(k, '10') }} AS TEXT) END)
+{%- endmacro %}
+
+{#- a whole number as text in a message ('3'), the same on both engines -#}
+{% macro count_text(n) %}CAST({{ n }} AS TEXT){% endmacro %}
+
 {#- Money (spec section 2): summed exactly, rounded half-up to 2 decimals at the end.
     PostgreSQL has NUMERIC. SQLite has no exact numbers: amounts are decimal text handled
     by SQLite's decimal extension (decimal_mul, decimal_add, decimal_sum: built into the
@@ -64,6 +75,13 @@ ROUND({{ amount }}, 2)
 {% macro postgres__money_ratio(amount, n) -%}
 (CASE WHEN ({{ n }}) = 0 THEN 0 ELSE DIV(200 * ({{ amount }}) + ({{ n }}), 2 * ({{ n }})) / 100.0 END)
 {%- endmacro %}
+
+{#- whether an exact, non-negative amount (unrounded) is at least a whole number: on
+    SQLite its integer part decides, so no float compares decimal text -#}
+{% macro sqlite__money_at_least(amount, whole) -%}
+(CAST({{ whole_part(amount) }} AS INTEGER) >= {{ whole }})
+{%- endmacro %}
+{% macro postgres__money_at_least(amount, whole) %}(({{ amount }}) >= {{ whole }}){% endmacro %}
 
 {#- Ties in ranked lists break by key ascending, byte order on both engines -#}
 {% macro sqlite__sort_key(column) %}{{ column }}{% endmacro %}

@@ -53,6 +53,29 @@
 ({{ as_of() }} - CAST({{ days }} AS INTEGER) * INTERVAL '1 day')
 {%- endmacro %}
 
+{#- as_of minus a whole number of hours, exact to the microsecond (the alerts' 1, 6 and
+    24 hours; UTC has no daylight saving, so 24 hours is a day) -#}
+{% macro sqlite__hours_before_as_of(hours) -%}
+(datetime(substr({{ var('as_of') }}, 1, 19), '-' || ({{ hours }}) || ' hours') || substr({{ var('as_of') }}, 20))
+{%- endmacro %}
+{% macro postgres__hours_before_as_of(hours) -%}
+({{ as_of() }} - CAST({{ hours }} AS INTEGER) * INTERVAL '1 hour')
+{%- endmacro %}
+
+{#- Whole days from an instant `ts` (at or before as_of) to as_of, rounded down, exact to
+    the microsecond: the days between their UTC dates, less one when ts's time of day is
+    later than as_of's (RFM's recency). No floating point decides. -#}
+{% macro sqlite__days_to_as_of(ts) -%}
+(CAST(julianday(substr({{ var('as_of') }}, 1, 10)) - julianday(substr({{ ts }}, 1, 10)) AS INTEGER)
+ - (CASE WHEN substr({{ ts }}, 12) > substr({{ var('as_of') }}, 12) THEN 1 ELSE 0 END))
+{%- endmacro %}
+{% macro postgres__days_to_as_of(ts) -%}
+{%- set as_of_utc = "CAST(" ~ var('as_of') ~ " AS TIMESTAMP)" -%}
+{%- set ts_utc = "((" ~ ts ~ ") AT TIME ZONE 'UTC')" -%}
+(CAST({{ as_of_utc }} AS DATE) - CAST({{ ts_utc }} AS DATE)
+ - (CASE WHEN CAST({{ ts_utc }} AS TIME) > CAST({{ as_of_utc }} AS TIME) THEN 1 ELSE 0 END))
+{%- endmacro %}
+
 {#- the UTC hour of an instant, as 'YYYY-MM-DD HH' -#}
 {% macro sqlite__utc_hour_text(ts) %}substr({{ ts }}, 1, 13){% endmacro %}
 {% macro postgres__utc_hour_text(ts) %}to_char({{ ts }} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24'){% endmacro %}

@@ -84,5 +84,16 @@ def dashboard(url: str, mode: str, as_of: str) -> dict:
     return service.answer({"mode": mode, "as_of": as_of})
 
 
+def answer(url: str, endpoint: str, query: dict, now=None) -> dict:
+    """What the endpoint named ``endpoint`` (its CLI name: funnel, alerts, rfm) answers
+    to ``query`` over the events at ``url``; ``now``: the request time."""
+    from api.endpoint import by_cli_name
+    from api.service import EndpointService
+    from runner.serving import Session
+
+    service = EndpointService(Session(Workspace.open(REPO, database=url)), by_cli_name(endpoint))
+    return service.answer(query, now=now)
+
+
 def adapter(url: str, root: Path = REPO):
     return adapter_for_url(url, root)

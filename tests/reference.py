@@ -1,7 +1,9 @@
 """An independent plain-Python computation of the dashboard, written from the spec.
 
 It shares no code with the models or the API: it reads raw event rows (as dicts) and
-follows ../shared/spec/dashboard-metrics.md sentence by sentence. Tests compare the
+follows ../shared/spec/dashboard-metrics.md sentence by sentence, and the admin page's
+funnel, alerts and RFM from ../shared/spec/admin-endpoints.md (``funnel``, ``alerts``,
+``rfm``, at the end: the three endpoints' bodies). Tests compare the
 SQL results on both engines against it, and the benchmarks use it as their plain-Python
 baseline and to check their final answers (bench/baseline.py), so a new field is
 written once here. It groups the window's events by type, day and product once, so a
@@ -77,9 +79,8 @@ def half_up(x: Fraction, places: int) -> float:
     return floor(x * scale + Fraction(1, 2)) / scale
 
 
-def compute(rows: list[dict], mode: str, as_of: datetime, days: int = 7) -> dict:
-    """The body for ``mode`` at ``as_of`` over the ``days``-day window W (spec section 2)."""
-    as_of = as_of.astimezone(timezone.utc)
+def cleaned(rows: list[dict]) -> list[dict]:
+    """The rows that have an instant, with section 1's clean values beside the raw ones."""
     events = []
     for r in rows:
         ts = instant(r.get("created_at"))
@@ -91,6 +92,13 @@ def compute(rows: list[dict], mode: str, as_of: datetime, days: int = 7) -> dict
         e["qty"] = quantity(r.get("metadata"))
         e["price"] = price(r.get("price"))
         events.append(e)
+    return events
+
+
+def compute(rows: list[dict], mode: str, as_of: datetime, days: int = 7) -> dict:
+    """The body for ``mode`` at ``as_of`` over the ``days``-day window W (spec section 2)."""
+    as_of = as_of.astimezone(timezone.utc)
+    events = cleaned(rows)
     W = [e for e in events if as_of - timedelta(days=days) <= e["ts"] <= as_of]
     R = [e for e in events if as_of - timedelta(days=90) <= e["ts"] <= as_of]
 
@@ -228,3 +236,147 @@ def _performance(W, mode, count_mode) -> list[dict]:
         rows.append(row)
     rows.sort(key=lambda r: (-r["views"], r["slug"]))
     return rows[:10]
+
+
+# The admin page's other endpoints (admin-endpoints.md). Every window is closed,
+# [as_of - d, as_of], compared as instants to the microsecond.
+
+FUNNEL_STEPS = ["page_view", "product_view", "add_to_cart", "begin_checkout", "purchase"]
+
+
+def instant_text(moment: datetime) -> str:
+    """Section 1's instants in bodies: UTC, six fraction digits, +00:00."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+
+
+def _within(events: list[dict], as_of: datetime, span: timedelta) -> list[dict]:
+    return [e for e in events if as_of - span <= e["ts"] <= as_of]
+
+
+def funnel(rows: list[dict], as_of: datetime, days: int = 30, source: str = "") -> dict:
+    """Section 2: distinct sessions per step in F = [as_of - days, as_of], each event
+    filtered by its own source ('direct' matches NULL, '' and 'direct')."""
+    as_of = as_of.astimezone(timezone.utc)
+    F = _within(cleaned(rows), as_of, timedelta(days=days))
+
+    def passes(e: dict) -> bool:
+        if not source:
+            return True
+        if source == "direct":
+            return e.get("source") in (None, "", "direct")
+        return e.get("source") == source
+
+    steps = [
+        {
+            "step": s,
+            "count": len({e["session_id"] for e in F if e["event_type"] == s and passes(e)}),
+        }
+        for s in FUNNEL_STEPS
+    ]
+    start = as_of - timedelta(days=days)
+    return {"funnel": steps, "start_date": instant_text(start), "end_date": instant_text(as_of)}
+
+
+def alerts(rows: list[dict], as_of: datetime) -> dict:
+    """Section 3: the rules in their order, all_clear when none fired."""
+    as_of = as_of.astimezone(timezone.utc)
+    events = cleaned(rows)
+
+    def last(**span: float) -> list[dict]:
+        return _within(events, as_of, timedelta(**span))
+
+    fired = [
+        *_abandonment(last(hours=24)),
+        *_popular(last(days=7)),
+        *_payment_errors(last(hours=1)),
+        *_carts(last(hours=6)),
+        *_stuck(last(hours=24)),
+    ]
+    fired = fired or [("all_clear", "No se detectaron anomalías en este momento.", "info", {})]
+    when = instant_text(as_of)
+    return {
+        "alerts": [
+            {"type": kind, "message": message, "severity": severity, "timestamp": when, **extra}
+            for kind, message, severity, extra in fired
+        ]
+    }
+
+
+Alert = tuple[str, str, str, dict]
+
+
+def _abandonment(d24: list[dict]) -> list[Alert]:
+    began = {e["ident"] for e in d24 if e["event_type"] == "begin_checkout"}
+    left = began - {e["ident"] for e in d24 if e["event_type"] == "purchase"}
+    if len(began) < 3 or Fraction(len(left), len(began)) <= Fraction(70, 100):
+        return []
+    rate = f"{pct(len(left), len(began)):.1f}"
+    text = (
+        f"Tasa de abandono del {rate}% en las últimas 24h ({len(left)} de {len(began)} checkouts)"
+    )
+    return [("high_abandonment", text, "critical", {})]
+
+
+def _popular(d7: list[dict]) -> list[Alert]:
+    viewers, sold = defaultdict(set), set()
+    for e in d7:
+        if e["slug"] and e["event_type"] == "product_view":
+            viewers[e["slug"]].add(e["session_id"])
+        if e["slug"] and e["event_type"] == "purchase":
+            sold.add(e["slug"])
+    popular = [(s, len(v)) for s, v in viewers.items() if len(v) > 10 and s not in sold]
+    return [
+        (
+            "popular_no_conversion",
+            f'Producto "{slug}" tuvo {views} vistas únicas sin ninguna compra en 7 días',
+            "warning",
+            {"product_slug": slug},
+        )
+        for slug, views in sorted(popular, key=lambda sv: (-sv[1], sv[0]))
+    ]
+
+
+def _payment_errors(h1: list[dict]) -> list[Alert]:
+    n = sum(1 for e in h1 if e["event_type"] == "payment_error")
+    text = f"Se detectaron {n} errores de pago en la última hora"
+    return [("payment_errors", text, "critical", {})] if n > 0 else []
+
+
+def _carts(h6: list[dict]) -> list[Alert]:
+    carted = {e["session_id"] for e in h6 if e["event_type"] == "add_to_cart"}
+    n = len(carted - {e["session_id"] for e in h6 if e["event_type"] == "begin_checkout"})
+    text = f"{n} carritos no iniciaron checkout en las últimas 6h"
+    return [("carts_abandoned", text, "warning", {})] if n >= 5 else []
+
+
+def _stuck(d24: list[dict]) -> list[Alert]:
+    per_session = Counter(e["session_id"] for e in d24)
+    buyers = {e["session_id"] for e in d24 if e["event_type"] == "purchase"}
+    n = sum(1 for s, count in per_session.items() if count > 15 and s not in buyers)
+    text = f"{n} sesiones con más de 15 eventos en 24h sin completar compra"
+    return [("stuck_sessions", text, "info", {})] if n > 0 else []
+
+
+def rfm(rows: list[dict], as_of: datetime) -> dict:
+    """Section 4: per non-empty user_id with a purchase in R = [as_of - 90 days, as_of]."""
+    as_of = as_of.astimezone(timezone.utc)
+    start = as_of - timedelta(days=90)
+    bought = defaultdict(list)
+    for e in _within(cleaned(rows), as_of, timedelta(days=90)):
+        if e["event_type"] == "purchase" and e.get("user_id"):
+            bought[e["user_id"]].append(e)
+    customers = []
+    for user, evs in bought.items():
+        recency = (as_of - max(e["ts"] for e in evs)) // timedelta(days=1)
+        spent = sum((e["price"] for e in evs), Decimal(0))
+        if recency <= 7 and len(evs) >= 2 and spent >= 100000:
+            segment = "VIP"
+        elif recency <= 30:
+            segment = "Leal"
+        else:
+            segment = "En riesgo" if recency <= 60 else "Perdido"
+        customers.append({"visitor_id": user, "recency": recency, "frequency": len(evs),
+                          "monetary": float(spent.quantize(Decimal("0.01"), ROUND_HALF_UP)),
+                          "segmento": segment})  # fmt: skip
+    customers.sort(key=lambda c: (c["recency"], c["visitor_id"]))
+    return {"rfm": customers, "start_date": instant_text(start), "end_date": instant_text(as_of)}

@@ -84,7 +84,7 @@ def copy_repository(target: Path) -> Path:
 def test_the_walkthrough_is_read_from_the_readme():
     found = steps((REPO / "README.md").read_text(encoding="utf-8"))
     files = [what.split()[0] for what, _ in found if not what.startswith("run ")]
-    assert "api/contract.py" in files and "tests/reference.py" in files
+    assert "api/dashboard_contract.py" in files and "tests/reference.py" in files
     assert all(code or what.startswith("run ") for what, code in found)
 
 

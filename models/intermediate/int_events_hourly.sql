@@ -1,9 +1,9 @@
 {{ config(materialized='incremental', unique_key='part',
           indexes=[['part'], ['hour'], ['day'], ['batch', 'dpart'], ['dpart']]) }}
-{#- Events per UTC hour, event type and product (the partition, part), then per page-view
-    source and the hours of the previous events of each distinct key (ph_<key>): a
-    request sums whole hours from here and reads only the window's two partial edge
-    hours from int_events (int_window_facts).
+{#- Events per UTC hour, event type and product (the partition, part), then per source
+    (every event's: the funnel filters any type by it) and the hours of the previous
+    events of each distinct key (ph_<key>): a request sums whole hours from here and
+    reads only the window's two partial edge hours from int_events (window_facts).
 
     Kept up to date incrementally: a batch re-aggregates only the partitions that hold a
     row int_events (re)wrote since this table's last batch, or that such a row left (an
@@ -32,7 +32,7 @@ rolled AS (
         day,
         event_type,
         product_slug,
-        CASE WHEN event_type = 'page_view' THEN source END AS source,
+        source,
         {%- for key in keys %}
         {{ hour_of('prev_' ~ key) }} AS ph_{{ key }},
         {%- endfor %}
@@ -46,7 +46,7 @@ rolled AS (
         day,
         event_type,
         product_slug,
-        CASE WHEN event_type = 'page_view' THEN source END
+        source
         {%- for key in keys %},
         {{ hour_of('prev_' ~ key) }}
         {%- endfor %}

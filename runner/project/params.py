@@ -9,7 +9,11 @@ validated before they get anywhere near SQL:
   bound parameters, rendered as a placeholder and sent to the driver as a value:
   they never become SQL text in that case;
 * ``integer`` params (``min``/``max`` bounds) are whole numbers, bound the same way, so
-  one compiled project serves every value (a window's length, say).
+  one compiled project serves every value (a window's length, say);
+* ``string`` params (``max_length``, default 64 characters) are short text, bound the
+  same way: Unicode without NUL characters or lone surrogates, which a driver could
+  not send (PostgreSQL refuses NUL in text), so a bad value is a ParamError, never a
+  database error.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ class ParamSpec:
     default: Any = None
     minimum: int | None = None  # integer params: inclusive bounds
     maximum: int | None = None
+    max_length: int = MAX_TEXT  # string params: at most this many characters
 
     def validate(self, value: Any) -> Any:
         """The canonical value of ``value`` (text, or an int for an integer param), or a
@@ -50,11 +55,7 @@ class ParamSpec:
             return parse_timestamp(value, self.name)
         if self.type == "integer":
             return self._integer(value)
-        if not isinstance(value, str) or len(value) > MAX_TEXT:
-            raise ParamError(
-                f"invalid value for param '{self.name}': expected short text", param=self.name
-            )
-        return value
+        return self._text(value)
 
     def accepts(self, value: Any) -> bool:
         """Whether ``validate`` takes ``value`` (an application filtering its presets)."""
@@ -63,6 +64,22 @@ class ParamSpec:
         except ParamError:
             return False
         return True
+
+    def _text(self, value: Any) -> str:
+        """Text of at most ``max_length`` characters that every driver can send."""
+        if not isinstance(value, str) or len(value) > self.max_length:
+            raise ParamError(
+                f"invalid value for param '{self.name}': expected text of at most "
+                f"{self.max_length} characters",
+                param=self.name,
+            )
+        if "\x00" in value or not _encodable(value):
+            raise ParamError(
+                f"invalid value for param '{self.name}': NUL characters and lone "
+                "surrogates cannot be sent to a database",
+                param=self.name,
+            )
+        return value
 
     def _integer(self, value: Any) -> int:
         """A whole number within the bounds: a JSON integer, or its digits as text."""
@@ -81,6 +98,14 @@ class ParamSpec:
                 param=self.name,
             )
         return value
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def parse_timestamp(value: Any, name: str = "timestamp") -> str:
@@ -122,11 +147,12 @@ def param_from_config(
 
     if not isinstance(raw, dict):
         raise error("must be a mapping with a 'type'")
-    unknown = sorted(set(raw) - {"type", "choices", "default", "min", "max"})
+    unknown = sorted(set(raw) - {"type", "choices", "default", "min", "max", "max_length"})
     if unknown:
         raise error(
             f"unknown key {unknown[0]!r}",
-            "a param has type, choices (choice), min/max (integer) and default",
+            "a param has type, choices (choice), min/max (integer), max_length (string) "
+            "and default",
         )
     kind = raw.get("type", "string")
     if kind not in PARAM_TYPES:
@@ -134,12 +160,8 @@ def param_from_config(
     choices = tuple(str(c) for c in raw.get("choices", ()))
     if kind == "choice" and not choices:
         raise error("a choice param needs 'choices'")
-    bounds = [raw.get("min"), raw.get("max")]
-    if kind != "integer" and bounds != [None, None]:
-        raise error("min and max are for integer params")
-    if any(b is not None and (isinstance(b, bool) or not isinstance(b, int)) for b in bounds):
-        raise error("min and max must be whole numbers")
-    spec = ParamSpec(name, kind, choices, raw.get("default"), bounds[0], bounds[1])
+    low, high, length = _limits(raw, kind, error)
+    spec = ParamSpec(name, kind, choices, raw.get("default"), low, high, length)
     if spec.default is None:
         raise error("a param needs a default", "requests and runs that leave it out use it")
     try:
@@ -147,6 +169,21 @@ def param_from_config(
     except ParamError as exc:
         raise error(f"its default {spec.default!r} is invalid: {exc.message}") from None
     return spec
+
+
+def _limits(raw: dict, kind: str, error: Callable[[str], ConfigError]) -> tuple:
+    """(min, max, max_length) of a ``params:`` entry, each checked against its type."""
+    bounds = [raw.get("min"), raw.get("max")]
+    if kind != "integer" and bounds != [None, None]:
+        raise error("min and max are for integer params")
+    if any(b is not None and (isinstance(b, bool) or not isinstance(b, int)) for b in bounds):
+        raise error("min and max must be whole numbers")
+    length = raw.get("max_length", MAX_TEXT)
+    if "max_length" in raw and kind != "string":
+        raise error("max_length is for string params")
+    if isinstance(length, bool) or not isinstance(length, int) or length < 1:
+        raise error("max_length must be a whole number of at least 1")
+    return bounds[0], bounds[1], length
 
 
 class ParamSet(dict):

@@ -6,6 +6,7 @@ import pytest
 from api.app import create_app
 from api.auth import make_token
 from api.config import Config
+from api.endpoint import ENDPOINTS
 from api.service import EndpointService
 from runner.serving import Session
 from runner.workspace import Workspace
@@ -16,6 +17,8 @@ SECRET = "test-secret-long-enough-for-every-hmac-algorithm-0123456789abcdef"
 ORIGIN = "https://admin.urbanstore.co"
 AS_OF = "2024-05-22T12:00:00Z"
 PATH = "/api/analytics/dashboard-stats/"
+#: every endpoint's path: the answers table (auth, CORS, no-store, 400, 405, 503) holds on each
+PATHS = {e.cli_name: e.path + "/" for e in ENDPOINTS}
 
 
 def config(**overrides) -> Config:
@@ -31,6 +34,12 @@ def token(admin=True, **claims) -> str:
 
 def bearer(tok: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {tok}"}
+
+
+@pytest.fixture(params=list(PATHS.values()), ids=list(PATHS))
+def any_path(request) -> str:
+    """Each endpoint's path in turn, for the tests of the answers every endpoint gives."""
+    return request.param
 
 
 @pytest.fixture

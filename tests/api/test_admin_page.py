@@ -7,6 +7,9 @@ Totales / Únicas chips, from its own origin and after a CORS preflight:
     GET {API}/api/analytics/dashboard-stats/?mode=M&start=<UTC today - N>&end=<UTC today>
     Authorization: Bearer <the token its login view issued>
 
+and, when its analytics tab opens, the funnel, the alerts and RFM with no query string
+(admin-endpoints.md).
+
 The events are the seed fixtures moved so that they happened in the hour before the
 test: as_of is the request time, so every window ends now.
 """
@@ -24,10 +27,10 @@ from datetime import datetime, timedelta, timezone
 import jwt
 import pytest
 
-from tests.api.conftest import PATH
+from tests.api.conftest import PATH, PATHS
 from tests.fixtures.events_seed import rows_as_of
 from tests.helpers import REPO, create_events, free_port, wait_until_ready
-from tests.reference import compute, instant
+from tests.reference import alerts, compute, funnel, instant, rfm
 
 pytestmark = pytest.mark.slow
 
@@ -49,6 +52,7 @@ def store_rows(now: datetime) -> list[dict]:
     that the few seconds between the reference's clock and the server's could decide."""
     rows = rows_as_of(now.replace(microsecond=0) - timedelta(hours=1))
     edges = [now - timedelta(days=n) for n in (*PERIODS, 90)]
+    edges += [now - timedelta(hours=n) for n in (1, 6, 24)]  # the alerts' windows
 
     def clear(row: dict) -> bool:
         moment = instant(row["created_at"])
@@ -132,3 +136,37 @@ def test_a_customer_token_and_another_origin_are_refused(store):
     status, headers, _ = call(port, "OPTIONS", url, {
         "Origin": "https://evil.example", "Access-Control-Request-Method": "GET"})  # fmt: skip
     assert "access-control-allow-origin" not in headers
+
+
+#: the admin page's other calls, with the reference's body for an instant
+OTHERS = {
+    "funnel": lambda rows, as_of: funnel(rows, as_of),
+    "alerts": lambda rows, as_of: alerts(rows, as_of),
+    "rfm": lambda rows, as_of: rfm(rows, as_of),
+}
+
+
+def test_the_pages_other_analytics_answer_the_reference(store):
+    """No query string: each as of the request time, which the body says (end_date, the
+    alerts' timestamp) to the microsecond, between the clock readings around the call."""
+    port, rows = store
+    token = login_view_token()
+    for origin in ORIGINS:
+        for name, reference in OTHERS.items():
+            before = datetime.now(timezone.utc)
+            status, headers, body = call(
+                port, "GET", PATHS[name], {"Origin": origin, "Authorization": f"Bearer {token}"}
+            )
+            after = datetime.now(timezone.utc)
+            assert status == 200, body[:300]
+            assert headers["access-control-allow-origin"] == origin
+            assert headers["cache-control"] == "no-store"
+            got = json.loads(body)
+            shown = got["alerts"][0]["timestamp"] if name == "alerts" else got["end_date"]
+            as_of = datetime.fromisoformat(shown)
+            assert before <= as_of <= after
+            assert got == reference(rows, as_of), name
+    status, _, _ = call(
+        port, "GET", PATHS["rfm"], {"Authorization": f"Bearer {login_view_token(False)}"}
+    )
+    assert status == 403

@@ -7,13 +7,13 @@ import time
 import jwt
 import pytest
 
-from tests.api.conftest import AS_OF, PATH, SECRET, bearer, token
+from tests.api.conftest import AS_OF, PATH, PATHS, SECRET, bearer, token
 
 OK = {"as_of": AS_OF}
 
 
-def get(client, headers=None, **params):
-    return client.simulate_get(PATH, headers=headers or {}, params={**OK, **params})
+def get(client, headers=None, path=PATH, **params):
+    return client.simulate_get(path, headers=headers or {}, params={**OK, **params})
 
 
 def assert_401(result, error: str | None = "invalid_token"):
@@ -25,12 +25,12 @@ def assert_401(result, error: str | None = "invalid_token"):
     assert result.json["title"] == "Unauthorized"
 
 
-def test_admin_token_is_accepted(sqlite_client):
-    assert get(sqlite_client, bearer(token())).status_code == 200
+def test_admin_token_is_accepted(sqlite_client, any_path):
+    assert get(sqlite_client, bearer(token()), any_path).status_code == 200
 
 
-def test_missing_header(sqlite_client):
-    assert_401(get(sqlite_client), error=None)
+def test_missing_header(sqlite_client, any_path):
+    assert_401(get(sqlite_client, path=any_path), error=None)
 
 
 @pytest.mark.parametrize("header", ["Basic dXNlcjpwYXNz", "Token abc", "bearer", "JWT x.y.z"])
@@ -58,8 +58,8 @@ def test_badly_signed(sqlite_client):
     assert_401(get(sqlite_client, bearer(forged)))
 
 
-def test_expired(sqlite_client):
-    assert_401(get(sqlite_client, bearer(token(exp=int(time.time()) - 10))))
+def test_expired(sqlite_client, any_path):
+    assert_401(get(sqlite_client, bearer(token(exp=int(time.time()) - 10)), any_path))
 
 
 def test_not_yet_valid(sqlite_client):
@@ -87,9 +87,15 @@ def test_refresh_and_other_token_types(sqlite_client, kind):
     assert_401(get(sqlite_client, bearer(token(token_type=kind))))
 
 
+@pytest.mark.parametrize("path", PATHS.values(), ids=PATHS.keys())
+def test_a_refresh_token_is_401_on_every_endpoint(sqlite_client, path):
+    """The old views answered 403 to every failure (admin-endpoints section 1, fixed)."""
+    assert_401(get(sqlite_client, bearer(token(token_type="refresh")), path))
+
+
 @pytest.mark.parametrize("value", [False, "true", 1, None, "True", [True]])
-def test_non_admins_get_403(sqlite_client, value):
-    result = get(sqlite_client, bearer(token(is_admin=value)))
+def test_non_admins_get_403(sqlite_client, any_path, value):
+    result = get(sqlite_client, bearer(token(is_admin=value)), any_path)
     assert result.status_code == 403
     assert 'error="insufficient_scope"' in result.headers["WWW-Authenticate"]
     assert result.json["title"] == "Forbidden"
@@ -100,8 +106,8 @@ def test_absent_is_admin_gets_403(sqlite_client):
     assert get(sqlite_client, bearer(tok)).status_code == 403
 
 
-def test_bearer_with_two_tokens_is_invalid_request(sqlite_client):
-    result = get(sqlite_client, {"Authorization": f"Bearer {token()} {token()}"})
+def test_bearer_with_two_tokens_is_invalid_request(sqlite_client, any_path):
+    result = get(sqlite_client, {"Authorization": f"Bearer {token()} {token()}"}, any_path)
     assert result.status_code == 400
     assert 'error="invalid_request"' in result.headers["WWW-Authenticate"]
 

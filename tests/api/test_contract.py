@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 import sqlglot
 
-from api.contract import DASHBOARD
+from api.admin_contracts import ALERTS, FUNNEL, RFM
+from api.contract import TEXT, Column, Contract, rows
+from api.dashboard_contract import DASHBOARD
 from api.openapi import openapi_document
 from api.service import EndpointService
+from runner.errors import ConfigError
 from runner.project.loader import load_project
 from runner.serving import Session
 from runner.workspace import Workspace
@@ -24,7 +28,11 @@ BOUND = DASHBOARD.bind(load_project(REPO))
 
 
 def golden(mode: str) -> dict:
-    return json.loads((GOLDEN / f"dashboard_{mode}.json").read_text(encoding="utf-8"))
+    return golden_file(f"dashboard_{mode}")
+
+
+def golden_file(name: str) -> dict:
+    return json.loads((GOLDEN / f"{name}.json").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("mode", ["total", "unique"])
@@ -82,3 +90,62 @@ def test_the_openapi_document_carries_the_contracts_schema(tmp_path):
 def test_a_computed_body_has_the_shape_for_its_window(seeded_service, days):
     body = seeded_service.answer({"mode": "unique", "as_of": "2024-05-22T12:00:00Z"}, days=days)
     assert BOUND.check(body, "unique", days=days) == []
+
+
+ADMIN = {name: contract.bind(load_project(REPO)) for name, contract in
+         (("funnel", FUNNEL), ("alerts", ALERTS), ("rfm", RFM))}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", list(ADMIN))
+def test_the_admin_golden_bodies_have_their_declared_shape(name):
+    assert ADMIN[name].check(golden_file(name)) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "change", "problem"),
+    [
+        ("funnel", lambda b: b["funnel"].reverse(), "steps"),
+        ("funnel", lambda b: b["funnel"].pop(), "steps"),
+        ("funnel", lambda b: b.update(start_date="2024-04-22T12:00:00+00:00"), "start_date"),
+        ("funnel", lambda b: b.update(end_date="2024-05-22T12:00:00.000000Z"), "end_date"),
+        ("alerts", lambda b: b["alerts"].clear(), "fewer than 1"),
+        ("alerts", lambda b: b["alerts"][0].update(severity="urgent"), "severity"),
+        ("alerts", lambda b: b["alerts"][0].pop("timestamp"), "keys"),
+        ("alerts", lambda b: b["alerts"][0].update(type="popular"), "type"),
+        ("rfm", lambda b: b["rfm"][0].update(segmento="Inactivo"), "segmento"),
+        ("rfm", lambda b: b["rfm"][0].update(monetary="90000.0"), "monetary"),
+    ],
+)
+def test_the_admin_checks_find_a_wrong_shape(name, change, problem):
+    body = copy.deepcopy(golden_file(name))
+    change(body)
+    problems = ADMIN[name].check(body)
+    assert problems and problem in " ".join(problems)
+
+
+def test_an_optional_key_is_left_out_where_the_mart_gives_null():
+    rows = {"alerts": [
+        {"type": "payment_errors", "message": "m", "severity": "critical",
+         "alerted_at": "2024-05-22 12:00:00.000000", "product_slug": None},
+        {"type": "popular_no_conversion", "message": "m", "severity": "warning",
+         "alerted_at": datetime(2024, 5, 22, 12, tzinfo=timezone.utc), "product_slug": "tee"},
+    ]}  # fmt: skip
+    body = ADMIN["alerts"].stitch(rows, {})
+    assert list(body["alerts"][0]) == ["type", "message", "severity", "timestamp"]
+    assert body["alerts"][1]["product_slug"] == "tee"
+    assert {a["timestamp"] for a in body["alerts"]} == {"2024-05-22T12:00:00.000000+00:00"}
+    assert ADMIN["alerts"].check(body) == []
+
+
+def test_declared_lists_come_from_the_project():
+    project = load_project(REPO)
+    names = [s["name"] for s in project.vars["rfm_segments"]]
+    schema = ADMIN["rfm"].json_schema()["properties"]["rfm"]["items"]["properties"]["segmento"]
+    assert schema["enum"] == names
+    steps = ADMIN["funnel"].json_schema()["properties"]["funnel"]
+    assert (
+        steps["minItems"] == steps["maxItems"] == len(project.vars["event_types"]["funnel_steps"])
+    )
+    renamed = Contract("x", (rows("r", "m", Column("s", TEXT), one_per="event_types.nope"),))
+    with pytest.raises(ConfigError, match="event_types.nope"):
+        renamed.bind(project)

@@ -62,21 +62,28 @@ def test_mode_twice_is_400(sqlite_client):
 @pytest.mark.parametrize(
     "as_of", ["yesterday", "2024-13-40", "", "2024-05-22T12:00:00Z'; drop table events;--"]
 )
-def test_bad_as_of_is_400_naming_it(sqlite_client, as_of):
-    result = get(sqlite_client, as_of=as_of)
+def test_bad_as_of_is_400_naming_it(sqlite_client, any_path, as_of):
+    result = get(sqlite_client, any_path, as_of=as_of)
+    assert result.status_code == 400 and "as_of" in result.json["description"]
+    assert result.headers["Cache-Control"] == "no-store"
+
+
+def test_as_of_twice_is_400_naming_it(sqlite_client, any_path):
+    query = f"as_of={AS_OF}&as_of={AS_OF}"
+    result = sqlite_client.simulate_get(any_path, headers=bearer(token()), query_string=query)
     assert result.status_code == 400 and "as_of" in result.json["description"]
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "HEAD"])
-def test_other_methods_are_405(sqlite_client, method):
-    result = sqlite_client.simulate_request(method, PATH, headers=bearer(token()))
+def test_other_methods_are_405(sqlite_client, any_path, method):
+    result = sqlite_client.simulate_request(method, any_path, headers=bearer(token()))
     assert result.status_code == 405
     assert "GET" in result.headers["Allow"]
 
 
-def test_cors_preflight_needs_no_token(sqlite_client):
+def test_cors_preflight_needs_no_token(sqlite_client, any_path):
     result = sqlite_client.simulate_options(
-        PATH,
+        any_path,
         headers={"Origin": ORIGIN, "Access-Control-Request-Method": "GET",
                  "Access-Control-Request-Headers": "authorization"},
     )  # fmt: skip
@@ -85,19 +92,29 @@ def test_cors_preflight_needs_no_token(sqlite_client):
     assert "GET" in result.headers["Access-Control-Allow-Methods"]
 
 
-def test_cors_other_origin_gets_no_allow_header(sqlite_client):
-    result = get(
-        sqlite_client, headers={**bearer(token()), "Origin": "https://evil.example"}, as_of=AS_OF
-    )
+def test_cors_other_origin_gets_no_allow_header(sqlite_client, any_path):
+    headers = {**bearer(token()), "Origin": "https://evil.example"}
+    result = get(sqlite_client, any_path, headers=headers, as_of=AS_OF)
     assert result.status_code == 200
     assert "Access-Control-Allow-Origin" not in result.headers
 
 
-def test_cors_header_on_401_and_403_for_allowed_origin(sqlite_client):
+def test_cors_and_no_store_on_200_for_allowed_origin(sqlite_client, any_path):
+    result = get(
+        sqlite_client, any_path, headers={**bearer(token()), "Origin": ORIGIN}, as_of=AS_OF
+    )
+    assert result.status_code == 200
+    assert result.headers["Access-Control-Allow-Origin"] == ORIGIN
+    assert result.headers["Cache-Control"] == "no-store"
+    assert result.headers["Content-Type"].startswith("application/json")
+
+
+def test_cors_header_on_401_and_403_for_allowed_origin(sqlite_client, any_path):
     for headers in ({"Origin": ORIGIN}, {**bearer(token(admin=False)), "Origin": ORIGIN}):
-        result = get(sqlite_client, headers=headers)
+        result = get(sqlite_client, any_path, headers=headers)
         assert result.status_code in (401, 403)
         assert result.headers["Access-Control-Allow-Origin"] == ORIGIN
+        assert result.headers["Cache-Control"] == "no-store"
 
 
 def test_health_and_ready_need_no_auth(client):
@@ -112,12 +129,12 @@ def _down_url(engine, tmp_path):
     return "postgresql://postgres@127.0.0.1:1/nowhere"
 
 
-def test_database_down_is_503_json_without_details(engine, tmp_path):
+def test_database_down_is_503_json_without_details(engine, any_path, tmp_path):
     ws = Workspace.open(
         REPO, _down_url(engine, tmp_path), settings=ConnectionSettings(read_only=True)
     )
     client = falcon.testing.TestClient(create_app(config(), Session(ws)))
-    result = get(client, as_of=AS_OF)
+    result = get(client, any_path, as_of=AS_OF)
     assert result.status_code == 503
     assert int(result.headers["Retry-After"]) > 0
     text = result.text.lower()

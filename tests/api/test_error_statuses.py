@@ -13,7 +13,7 @@ from runner.errors import ConfigError
 from runner.serving import Session
 from runner.tasks.build import seed
 from runner.workspace import Workspace
-from tests.api.conftest import AS_OF, PATH, bearer, config, token
+from tests.api.conftest import AS_OF, PATH, PATHS, bearer, config, token
 from tests.helpers import copy_project
 
 MART = "models/marts/sales_summary.sql"
@@ -48,6 +48,31 @@ def test_a_broken_model_is_a_500_logged_with_its_path(tmp_path, store_db, stage,
                            "description": "the dashboard could not be computed"}  # fmt: skip
     assert f"{MART}:" in caplog.text and BREAKS[stage][2] in caplog.text
     assert f"({stage} error)" in caplog.text or stage == "database"
+
+
+#: a mart each admin endpoint reads, and a column it does not have put into its SELECT
+ADMIN_MARTS = {
+    "funnel": ("models/marts/admin/funnel_steps.sql", "        event_type,\n", "        nn, event_type,\n"),
+    "alerts": ("models/marts/admin/alerts.sql", "        product_slug,\n", "        nn, product_slug,\n"),
+    "rfm": ("models/marts/admin/rfm_customers.sql", "MAX(e.ts) AS latest", "MAX(e.nn) AS latest"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", list(ADMIN_MARTS))
+def test_a_broken_admin_mart_is_a_500_logged_with_its_path(tmp_path, store_db, name, caplog):
+    mart, old, new = ADMIN_MARTS[name]
+    root = copy_project(tmp_path / "project")
+    text = (root / mart).read_text()
+    assert text.count(old) == 1
+    (root / mart).write_text(text.replace(old, new))
+    client = falcon.testing.TestClient(
+        create_app(config(), Session(Workspace.open(root, store_db)))
+    )
+    with caplog.at_level(logging.ERROR, logger="api"):
+        result = client.simulate_get(PATHS[name], headers=bearer(token()), params={"as_of": AS_OF})
+    assert result.status_code == 500 and set(result.json) == {"title", "description"}
+    assert f"{mart}:" in caplog.text and "nn" in caplog.text
+    assert "nn" not in result.text
 
 
 def test_a_bad_parameter_on_a_broken_project_is_still_a_400(tmp_path, store_db):

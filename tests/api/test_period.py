@@ -20,8 +20,10 @@ PARAMS = load_project(REPO).params
 
 
 def DashboardQuery(mode: str, as_of: str, days: int) -> dict:
-    """What a request resolves to: the project's params mode, as_of and window_days."""
-    return {"mode": mode, "as_of": as_of, "window_days": days}
+    """What a request resolves to: the project's params mode, as_of and window_days, and
+    every other param (the funnel's) at its default."""
+    defaults = {n: s.default for n, s in PARAMS.items()}
+    return {**defaults, "mode": mode, "as_of": as_of, "window_days": days}
 
 
 def parse_query(params, now=NOW, days=None) -> dict:

@@ -36,16 +36,16 @@ def store_client(tmp_path_factory) -> falcon.testing.TestClient:
     return falcon.testing.TestClient(create_app(config(jwt_secret=DJANGO_KEY), Session(ws)))
 
 
-def status(client, token: str) -> int:
-    return client.simulate_get(PATH, headers=bearer(token), params={"as_of": AS_OF}).status_code
+def status(client, token: str, path: str = PATH) -> int:
+    return client.simulate_get(path, headers=bearer(token), params={"as_of": AS_OF}).status_code
 
 
-def test_the_store_admin_token_is_200(store_client):
-    assert status(store_client, store_token()) == 200
+def test_the_store_admin_token_is_200(store_client, any_path):
+    assert status(store_client, store_token(), any_path) == 200
 
 
-def test_a_store_token_of_a_customer_is_403(store_client):
-    assert status(store_client, store_token(is_admin=False)) == 403
+def test_a_store_token_of_a_customer_is_403(store_client, any_path):
+    assert status(store_client, store_token(is_admin=False), any_path) == 403
 
 
 @pytest.mark.parametrize("value", ["true", 1, None])

@@ -1,7 +1,7 @@
 """deploy/nginx.conf, checked with the real nginx binary.
 
-The store's admin page uses one base URL; the example must send only the dashboard
-endpoint to us and everything else to Django, with CORS preflights, the Bearer token
+The store's admin page uses one base URL; the example must send only the four analytics
+endpoints (dashboard-stats, funnel, alerts, rfm) to us and everything else to Django, with CORS preflights, the Bearer token
 and the query string passed through untouched. A routing mistake there breaks login or
 the dashboard on switch-over day, so it is tested end to end: two stand-in backends
 answer with what they received, and nginx runs the example (ports substituted) between
@@ -36,6 +36,13 @@ ANALYTICS = "server 127.0.0.1:8000;"
 TOKEN = "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJl"
 PAGE_ORIGIN = "https://urban-store-liart.vercel.app"
 DASHBOARD_QUERY = "mode=total&start=2026-11-21&end=2026-11-28&_=1716380000"
+#: the analytics endpoints served by us, each with the query string it may carry
+OURS = {
+    "dashboard-stats": DASHBOARD_QUERY,
+    "funnel": "source=google&start=2026-10-29&end=2026-11-28",
+    "alerts": "",
+    "rfm": "segment=champions",
+}
 # No proxy from the environment (http_proxy) may sit between the test and nginx.
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -244,14 +251,15 @@ def wait_for_port(port: int, process: subprocess.Popen[str], error_log: Path) ->
     pytest.fail(f"nginx did not listen on {port} within 5 s")
 
 
-def test_dashboard_get_goes_to_analytics_untouched(proxy: Proxy) -> None:
+@pytest.mark.parametrize("name", list(OURS))
+def test_analytics_get_goes_to_analytics_untouched(proxy: Proxy, name: str) -> None:
     """The page's exact request reaches us with its query string, token and forwarding headers."""
-    path = f"/api/analytics/dashboard-stats/?{DASHBOARD_QUERY}"
+    path = f"/api/analytics/{name}/" + (f"?{OURS[name]}" if OURS[name] else "")
     headers = {"Authorization": TOKEN, "Origin": PAGE_ORIGIN, "Host": "api.example.com"}
     echo, response = proxy.request(path, headers=headers)
     assert echo["backend"] == "analytics"
-    assert (echo["method"], echo["path"]) == ("GET", "/api/analytics/dashboard-stats/")
-    assert echo["query"] == DASHBOARD_QUERY
+    assert (echo["method"], echo["path"]) == ("GET", f"/api/analytics/{name}/")
+    assert echo["query"] == OURS[name]
     assert echo["headers"]["authorization"] == TOKEN
     assert echo["headers"]["origin"] == PAGE_ORIGIN
     assert echo["headers"]["host"] == "api.example.com"
@@ -262,26 +270,24 @@ def test_dashboard_get_goes_to_analytics_untouched(proxy: Proxy) -> None:
     assert response["Cache-Control"] == "no-store"
 
 
-def test_dashboard_without_trailing_slash_goes_to_analytics(proxy: Proxy) -> None:
+@pytest.mark.parametrize("name", list(OURS))
+def test_analytics_without_trailing_slash_goes_to_analytics(proxy: Proxy, name: str) -> None:
     """The app serves both spellings, so the proxy must route both to it."""
-    echo, _ = proxy.request(
-        f"/api/analytics/dashboard-stats?{DASHBOARD_QUERY}", headers={"Authorization": TOKEN}
-    )
-    assert (echo["backend"], echo["path"]) == ("analytics", "/api/analytics/dashboard-stats")
-    assert echo["query"] == DASHBOARD_QUERY
+    echo, _ = proxy.request(f"/api/analytics/{name}?{OURS[name]}", headers={"Authorization": TOKEN})
+    assert (echo["backend"], echo["path"]) == ("analytics", f"/api/analytics/{name}")
+    assert echo["query"] == OURS[name]
     assert echo["headers"]["authorization"] == TOKEN
 
 
-def test_preflight_goes_to_analytics(proxy: Proxy) -> None:
+@pytest.mark.parametrize("name", list(OURS))
+def test_preflight_goes_to_analytics(proxy: Proxy, name: str) -> None:
     """The browser's OPTIONS preflight must reach the app, which answers CORS itself."""
     headers = {
         "Origin": PAGE_ORIGIN,
         "Access-Control-Request-Method": "GET",
         "Access-Control-Request-Headers": "authorization",
     }
-    echo, response = proxy.request(
-        f"/api/analytics/dashboard-stats/?{DASHBOARD_QUERY}", "OPTIONS", headers
-    )
+    echo, response = proxy.request(f"/api/analytics/{name}/", "OPTIONS", headers)
     assert (echo["backend"], echo["method"]) == ("analytics", "OPTIONS")
     assert echo["headers"]["origin"] == PAGE_ORIGIN
     assert echo["headers"]["access-control-request-method"] == "GET"
@@ -293,18 +299,20 @@ def test_preflight_goes_to_analytics(proxy: Proxy) -> None:
     "path",
     [
         "/api/analytics/track/",
-        "/api/analytics/funnel/",
-        "/api/analytics/alerts/",
-        "/api/analytics/rfm/?segment=champions",
+        "/api/analytics/funnel-old/",
+        "/api/analytics/alerts/export/",
+        "/api/analytics/rfmx/?segment=champions",
         "/api/analytics/dashboard-stats-old/",
         "/api/analytics/dashboard-stats/export/",
+        "/api/analytics/FUNNEL/",
+        "/api/analytics/",
         "/api/orders/all/",
         "/api/products/",
         "/",
     ],
 )
 def test_everything_else_goes_to_django(proxy: Proxy, path: str) -> None:
-    """Only the dashboard moves; the rest of the page keeps talking to Django."""
+    """Only the four analytics endpoints move; the rest keeps talking to Django."""
     echo, _ = proxy.request(path, headers={"Authorization": TOKEN})
     assert echo["backend"] == "django"
     assert "?".join(filter(None, (echo["path"], echo["query"]))) == path

@@ -20,7 +20,7 @@ from runner.workspace import Workspace
 from tests.fixtures.events_seed import FIXTURE_AS_OF, seed_rows
 from tests.helpers import REPO, pg_schema_url
 from tests.reference import compute
-from tests.regenerate_golden import golden_text
+from tests.regenerate_golden import BODIES, body_text, golden_text
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 MODES = ("total", "unique")
@@ -42,6 +42,12 @@ def test_golden_matches_reference(mode):
     """The committed files are what ``python -m tests.regenerate_golden`` writes."""
     assert compute(seed_rows(), mode, datetime.fromisoformat(FIXTURE_AS_OF)) == golden(mode)
     assert (GOLDEN / f"dashboard_{mode}.json").read_text(encoding="utf-8") == golden_text(mode)
+
+
+@pytest.mark.parametrize("name", list(BODIES))
+def test_every_golden_file_is_what_regenerate_writes(name):
+    """The admin endpoints' golden files too (funnel, alerts, rfm): never edited by hand."""
+    assert (GOLDEN / f"{name}.json").read_text(encoding="utf-8") == body_text(name)
 
 
 @pytest.mark.parametrize("mode", MODES)

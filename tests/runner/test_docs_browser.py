@@ -177,5 +177,5 @@ def test_screenshot(site, tmp_path):
     """``DOCS_SCREENSHOT=docs/docs-site.png`` redraws the README's picture (the window
     fits the store's whole DAG)."""
     shot = Path(os.environ.get("DOCS_SCREENSHOT") or tmp_path / "docs-site.png").resolve()
-    _chromium((site / "index.html").as_uri(), "--window-size=1660,780", f"--screenshot={shot}")
+    _chromium((site / "index.html").as_uri(), "--window-size=1660,985", f"--screenshot={shot}")
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
